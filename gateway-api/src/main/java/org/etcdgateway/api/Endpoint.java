@@ -49,7 +49,7 @@ public record Endpoint(String host, int port, boolean secure, int priority, int 
      * {@code [ipv6]:port}, optionally behind {@code http://} or {@code https://} (which sets
      * {@link #secure()}) and followed by a single {@code /}.
      *
-     * @throws IllegalArgumentException naming the text and what was expected
+     * @throws AddressFormatException naming the text and what was expected
      */
     public static Endpoint parse(String text, String source) {
         Objects.requireNonNull(text, "text");
@@ -61,8 +61,7 @@ public record Endpoint(String host, int port, boolean secure, int priority, int 
             switch (scheme) {
                 case "http" -> secure = false;
                 case "https" -> secure = true;
-                default -> throw new IllegalArgumentException("\"" + text
-                        + "\" (expected: host:port, optionally after http:// or https://, not " + scheme + "://)");
+                default -> throw new AddressFormatException(text, "host:port, optionally after http:// or https://, not " + scheme + "://");
             }
             rest = rest.substring(schemeEnd + 3);
             if (rest.endsWith("/")) {
@@ -70,14 +69,19 @@ public record Endpoint(String host, int port, boolean secure, int priority, int 
             }
         }
         if (rest.isEmpty()) {
-            throw new IllegalArgumentException("\"" + text + "\" (expected: host:port, as in 127.0.0.1:2379)");
+            throw new AddressFormatException(text, "host:port, as in 127.0.0.1:2379");
         }
         if (rest.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("\"" + text + "\" (expected: host:port without a path)");
+            throw new AddressFormatException(text, "host:port without a path");
         }
-        HostAndPort address = HostAndPort.parse(rest);
+        HostAndPort address;
+        try {
+            address = HostAndPort.parse(rest);
+        } catch (AddressFormatException e) {
+            throw new AddressFormatException(text, e.expected());
+        }
         if (address.port() == 0) {
-            throw new IllegalArgumentException("\"" + text + "\" (expected: a port from 1 to 65535, not 0)");
+            throw new AddressFormatException(text, "a port from 1 to 65535, not 0");
         }
         return new Endpoint(address.host(), address.port(), secure, 0, DEFAULT_WEIGHT, source);
     }

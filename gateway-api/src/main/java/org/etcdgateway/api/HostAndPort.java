@@ -30,7 +30,7 @@ public record HostAndPort(String host, int port) {
     /**
      * Parses {@code host:port} or {@code [ipv6]:port}.
      *
-     * @throws IllegalArgumentException with a message that quotes the text and says what was expected
+     * @throws AddressFormatException naming the text and what was expected
      */
     public static HostAndPort parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -87,8 +87,8 @@ public record HostAndPort(String host, int port) {
         return port;
     }
 
-    private static IllegalArgumentException invalid(String text, String expected) {
-        return new IllegalArgumentException("\"" + text + "\" (expected: " + expected + ")");
+    private static AddressFormatException invalid(String text, String expected) {
+        return new AddressFormatException(text, expected);
     }
 
     /** True when the host is an IPv6 literal, which needs brackets in {@code host:port} form. */
