@@ -99,11 +99,18 @@ public class ProviderRegistry<P extends Provider> {
 
     /** What went wrong when {@code name} is not here, and what the user can do about it. */
     public String unknownNameMessage(String name) {
+        return "unknown " + kind + " \"" + name + "\" (expected: " + expectedNames() + ")";
+    }
+
+    /**
+     * The names that would have been accepted and how to add another: {@code one of a, b, c; to
+     * add one, ...}. Names the missing module when there are none at all.
+     */
+    public String expectedNames() {
         String available = byName.isEmpty()
-                ? "none are installed; is the module that provides them missing from the classpath?"
-                : "available: " + String.join(", ", byName.keySet());
-        return "unknown " + kind + " \"" + name + "\" (" + available + "). To add one, put a jar with an "
-                + "implementation of " + type.getName() + " and a META-INF/services/" + type.getName()
-                + " file that names it on the classpath.";
+                ? "a " + kind + ", but none is installed: is the module that provides them missing from the classpath?"
+                : "one of " + String.join(", ", byName.keySet());
+        return available + "; to add a " + kind + ", put a jar with an implementation of " + type.getName()
+                + " and a META-INF/services/" + type.getName() + " file naming it on the classpath";
     }
 }

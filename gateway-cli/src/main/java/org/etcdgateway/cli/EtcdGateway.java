@@ -1,0 +1,67 @@
+package org.etcdgateway.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code etcd-gateway}: the command line. Subcommand {@code start} runs the L4 gateway. */
+@Command(name = "etcd-gateway",
+        mixinStandardHelpOptions = true,
+        versionProvider = EtcdGateway.Version.class,
+        subcommands = {StartCommand.class},
+        description = "A pluggable gateway in front of an etcd cluster: one stable local address for every application on the host.")
+public final class EtcdGateway implements Runnable {
+
+    /** Flags or configuration were wrong: nothing was started. */
+    static final int EXIT_USAGE = 2;
+    /** The configuration was valid but the gateway could not start (an address in use, say). */
+    static final int EXIT_START_FAILED = 1;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line to its end and returns the process's exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new EtcdGateway())
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler(EtcdGateway::badArguments);
+        commandLine.getSubcommands().get("start").setUnmatchedArgumentsAllowed(true);
+        return commandLine.execute(args);
+    }
+
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        err.println("etcd-gateway: " + e.getMessage());
+        err.println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for the flags.");
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: start");
+    }
+
+    /** The version the build wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = EtcdGateway.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"etcd-gateway " + properties.getProperty("version", "unknown"),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.etcdgateway.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import jakarta.inject.Named;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.etcdgateway.api.discovery.DiscoveryContext;
+import org.etcdgateway.api.discovery.EndpointDiscovery;
+import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.etcdgateway.api.transport.Transport;
+import org.etcdgateway.api.transport.TransportContext;
+
+/** Wires the chosen providers into one gateway. The only place that knows how the parts fit. */
+final class GatewayModule extends AbstractModule {
+
+    private final GatewayPlan plan;
+
+    GatewayModule(GatewayPlan plan) {
+        this.plan = plan;
+    }
+
+    @Override
+    protected void configure() {
+        binder().requireExplicitBindings();
+        binder().disableCircularProxies();
+        bind(GatewayPlan.class).toInstance(plan);
+        bind(Gateway.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    @Named("discovery")
+    ScheduledExecutorService discoveryScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "gateway-discovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Provides
+    @Singleton
+    EndpointDiscovery discovery(GatewayPlan plan, @Named("discovery") ScheduledExecutorService scheduler) {
+        DiscoveryContext context = () -> scheduler;
+        return plan.discoveryFactory().apply(context);
+    }
+
+    @Provides
+    @Singleton
+    LoadBalancingPolicy policy(GatewayPlan plan) {
+        return plan.policyFactory().get();
+    }
+
+    @Provides
+    @Singleton
+    Transport transport(GatewayPlan plan, EndpointDiscovery discovery, LoadBalancingPolicy policy) {
+        return plan.transportFactory().apply(new TransportContext(discovery, policy));
+    }
+}

@@ -1,0 +1,106 @@
+package org.etcdgateway.cli;
+
+import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.etcdgateway.api.Provider;
+import org.etcdgateway.api.ProviderRegistry;
+import org.etcdgateway.api.config.ConfigError;
+import org.etcdgateway.api.config.InvalidConfigException;
+import org.etcdgateway.api.config.SettingsReader;
+import org.etcdgateway.api.discovery.DiscoveryContext;
+import org.etcdgateway.api.discovery.DiscoveryRegistry;
+import org.etcdgateway.api.discovery.EndpointDiscovery;
+import org.etcdgateway.api.discovery.EndpointDiscoveryProvider;
+import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.etcdgateway.api.policy.LoadBalancingPolicyProvider;
+import org.etcdgateway.api.policy.PolicyRegistry;
+import org.etcdgateway.api.transport.Transport;
+import org.etcdgateway.api.transport.TransportContext;
+import org.etcdgateway.api.transport.TransportProvider;
+import org.etcdgateway.api.transport.TransportRegistry;
+
+/**
+ * The providers the configuration chose, each with its settings parsed and checked: everything
+ * the gateway needs to be built, and nothing built yet. Parsing finds every error before any
+ * socket is opened.
+ */
+record GatewayPlan(String discoveryName, Function<DiscoveryContext, EndpointDiscovery> discoveryFactory,
+                   String policyName, Supplier<LoadBalancingPolicy> policyFactory,
+                   String transportName, Function<TransportContext, Transport> transportFactory) {
+
+    /** The plan, or every error that stands in its way. */
+    record Result(GatewayPlan plan, List<ConfigError> errors) {
+    }
+
+    static Result parse(Config config, DiscoveryRegistry discoveries, PolicyRegistry policies, TransportRegistry transports) {
+        List<ConfigError> errors = new ArrayList<>();
+
+        EndpointDiscoveryProvider<?> discovery = choose(config, "gateway.discovery", discoveries, errors);
+        Function<DiscoveryContext, EndpointDiscovery> discoveryFactory =
+                discovery == null ? null : discoveryFactory(discovery, config, errors);
+
+        LoadBalancingPolicyProvider<?> policy = choose(config, "gateway.policy", policies, errors);
+        Supplier<LoadBalancingPolicy> policyFactory = policy == null ? null : policyFactory(policy, config, errors);
+
+        TransportProvider<?> transport = choose(config, "gateway.transport", transports, errors);
+        Function<TransportContext, Transport> transportFactory =
+                transport == null ? null : transportFactory(transport, config, errors);
+
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        return new Result(new GatewayPlan(discovery.name(), discoveryFactory, policy.name(), policyFactory,
+                transport.name(), transportFactory), List.of());
+    }
+
+    private static <P extends Provider> P choose(Config config, String spi, ProviderRegistry<P> registry, List<ConfigError> errors) {
+        SettingsReader reader = SettingsReader.of(config, spi);
+        String name = reader.string("provider");
+        errors.addAll(reader.errors());
+        if (!reader.errors().isEmpty()) {
+            return null;
+        }
+        if (!registry.names().contains(name)) {
+            errors.add(new ConfigError(spi + ".provider", name, registry.expectedNames(),
+                    SettingsReader.describeOrigin(config.getValue(spi + ".provider"))));
+            return null;
+        }
+        return registry.get(name);
+    }
+
+    private static <S> Function<DiscoveryContext, EndpointDiscovery> discoveryFactory(
+            EndpointDiscoveryProvider<S> provider, Config config, List<ConfigError> errors) {
+        try {
+            S settings = provider.parseSettings(SettingsReader.of(config, "gateway.discovery." + provider.name()));
+            return context -> provider.newDiscovery(settings, context);
+        } catch (InvalidConfigException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    private static <S> Supplier<LoadBalancingPolicy> policyFactory(
+            LoadBalancingPolicyProvider<S> provider, Config config, List<ConfigError> errors) {
+        try {
+            S settings = provider.parseSettings(SettingsReader.of(config, "gateway.policy." + provider.name()));
+            return () -> provider.newPolicy(settings);
+        } catch (InvalidConfigException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    private static <S> Function<TransportContext, Transport> transportFactory(
+            TransportProvider<S> provider, Config config, List<ConfigError> errors) {
+        try {
+            S settings = provider.parseSettings(SettingsReader.of(config, "gateway.transport." + provider.name()));
+            return context -> provider.newTransport(settings, context);
+        } catch (InvalidConfigException e) {
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+}

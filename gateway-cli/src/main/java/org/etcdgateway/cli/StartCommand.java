@@ -1,0 +1,188 @@
+package org.etcdgateway.cli;
+
+import ch.qos.logback.classic.LoggerContext;
+import com.google.inject.Guice;
+import com.google.inject.Stage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.etcdgateway.api.config.ConfigError;
+import org.etcdgateway.api.discovery.DiscoveryRegistry;
+import org.etcdgateway.api.policy.PolicyRegistry;
+import org.etcdgateway.api.transport.TransportException;
+import org.etcdgateway.api.transport.TransportRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code etcd-gateway start}: etcd's {@code etcd gateway start}, flag for flag, and more. */
+@Command(name = "start",
+        mixinStandardHelpOptions = true,
+        versionProvider = EtcdGateway.Version.class,
+        sortOptions = false,
+        description = {"Start the L4 gateway: forward every client connection to a live etcd member.",
+                "Flags override the --config file, which overrides the defaults in reference.conf."})
+final class StartCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--endpoints", paramLabel = "HOST:PORT[,...]",
+            description = "etcd members' client addresses, comma-separated; http:// or https:// is stripped; IPv6 as [::1]:2379 (default: 127.0.0.1:2379)")
+    private String endpoints;
+
+    @Option(names = "--listen-addr", paramLabel = "HOST:PORT",
+            description = "Where clients connect; port 0 binds a free port (default: 127.0.0.1:23790)")
+    private String listenAddress;
+
+    @Option(names = "--retry-delay", paramLabel = "DURATION",
+            description = "How long an endpoint whose dial failed stays out of rotation before it is dialled again (default: 1m)")
+    private String retryDelay;
+
+    @Option(names = "--dial-timeout", paramLabel = "DURATION",
+            description = "How long a dial to an endpoint may take before the next endpoint is tried (default: 1s)")
+    private String dialTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION",
+            description = "On SIGTERM, how long open connections may run on before they are closed (default: 10s)")
+    private String drainTimeout;
+
+    @Option(names = "--policy", paramLabel = "NAME",
+            description = "How an endpoint is chosen: random-sticky, round-robin, weighted-round-robin, or a plugin's name (default: random-sticky)")
+    private String policy;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file with any of the settings in reference.conf")
+    private Path configFile;
+
+    /** Each flag that sets a config key: flag name and key. */
+    private Map<String, String> flagsToPaths() {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("--endpoints", "gateway.discovery.static.endpoints");
+        paths.put("--listen-addr", "gateway.transport.tcp.listen-addr");
+        paths.put("--retry-delay", "gateway.transport.tcp.retry-delay");
+        paths.put("--dial-timeout", "gateway.transport.tcp.dial-timeout");
+        paths.put("--drain-timeout", "gateway.transport.tcp.drain-timeout");
+        paths.put("--policy", "gateway.policy.provider");
+        return paths;
+    }
+
+    private Map<String, String> flagValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("--endpoints", endpoints);
+        values.put("--listen-addr", listenAddress);
+        values.put("--retry-delay", retryDelay);
+        values.put("--dial-timeout", dialTimeout);
+        values.put("--drain-timeout", drainTimeout);
+        values.put("--policy", policy);
+        return values;
+    }
+
+    @Override
+    public Integer call() {
+        long startNanos = System.nanoTime();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> errors = new ArrayList<>(unmatchedArguments());
+
+        Map<String, String> pathsToValues = new LinkedHashMap<>();
+        Map<String, String> pathsToFlags = new LinkedHashMap<>();
+        flagsToPaths().forEach((flag, path) -> {
+            String value = flagValues().get(flag);
+            if (value != null) {
+                pathsToValues.put(path, value);
+                pathsToFlags.put(path, flag);
+            }
+        });
+
+        ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        ConfigLoader.Result loaded = new ConfigLoader(classLoader).load(pathsToValues, pathsToFlags, configFile);
+        loaded.errors().stream().map(ConfigError::message).forEach(errors::add);
+        GatewayPlan plan = null;
+        if (loaded.errors().isEmpty()) {
+            try {
+                GatewayPlan.Result parsed = GatewayPlan.parse(loaded.config(), new DiscoveryRegistry(classLoader),
+                        new PolicyRegistry(classLoader), new TransportRegistry(classLoader));
+                parsed.errors().stream().map(ConfigError::message).forEach(errors::add);
+                plan = parsed.plan();
+            } catch (IllegalStateException e) {
+                // A plugin jar that cannot be loaded.
+                errors.add(e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            printErrors(err, errors);
+            return EtcdGateway.EXIT_USAGE;
+        }
+        return run(plan, startNanos, err);
+    }
+
+    private int run(GatewayPlan plan, long startNanos, PrintWriter err) {
+        Logger log = LoggerFactory.getLogger(StartCommand.class);
+        StopSignals signals = new StopSignals();
+        signals.install();
+        Gateway gateway = Guice.createInjector(Stage.PRODUCTION, new GatewayModule(plan)).getInstance(Gateway.class);
+        try {
+            gateway.start(startNanos);
+        } catch (TransportException e) {
+            log.error("cannot start: {}", e.getMessage());
+            err.println("etcd-gateway: cannot start: " + e.getMessage());
+            flushLogs();
+            return EtcdGateway.EXIT_START_FAILED;
+        }
+        try {
+            signals.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        gateway.stop();
+        flushLogs();
+        return 0;
+    }
+
+    private List<String> unmatchedArguments() {
+        List<String> errors = new ArrayList<>();
+        List<String> unmatched = spec.commandLine().getUnmatchedArguments();
+        List<String> known = new ArrayList<>(spec.optionsMap().keySet());
+        for (int i = 0; i < unmatched.size(); i++) {
+            String argument = unmatched.get(i);
+            if (argument.startsWith("-")) {
+                String name = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
+                String suggestion = Suggestions.nearest(name, known).map(near -> "; did you mean " + near + "?")
+                        .orElse("; run 'etcd-gateway start --help' for the flags");
+                errors.add("unknown flag " + name + suggestion);
+                boolean valueFollows = !argument.contains("=") && i + 1 < unmatched.size() && !unmatched.get(i + 1).startsWith("-");
+                if (valueFollows) {
+                    i++;
+                }
+            } else {
+                errors.add("unexpected argument \"" + argument + "\" (expected: flags only, such as --endpoints 127.0.0.1:2379)");
+            }
+        }
+        return errors;
+    }
+
+    private static void printErrors(PrintWriter err, List<String> errors) {
+        StringBuilder message = new StringBuilder("etcd-gateway: ");
+        if (errors.size() == 1) {
+            message.append(errors.get(0));
+        } else {
+            message.append(errors.size()).append(" errors:");
+            for (String error : errors) {
+                message.append(System.lineSeparator()).append("  - ").append(error);
+            }
+        }
+        err.println(message);
+        err.flush();
+    }
+
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+}

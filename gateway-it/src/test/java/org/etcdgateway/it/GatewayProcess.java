@@ -1,0 +1,166 @@
+package org.etcdgateway.it;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway under test, run as users run it: {@code java -cp etcd-gateway.jar[:plugin.jar...]
+ * org.etcdgateway.cli.EtcdGateway start <flags>}, in a process of its own, from the jar the build
+ * produced. Closing it kills it.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+    static final String MAIN_CLASS = "org.etcdgateway.cli.EtcdGateway";
+    private static final Pattern READY = Pattern.compile("ready: listening on (\\S+), endpoints");
+    /** A cold JVM on a busy 2-core machine; the bound for the ready line. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Two cores are shared by three etcd members, the test JVM and the gateway: a serial collector
+     * and C1 only keep the gateway's JVM from competing with the rest while it starts.
+     */
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private final ChildProcess process;
+    private final String listenAddress;
+
+    private GatewayProcess(ChildProcess process, String listenAddress) {
+        this.process = process;
+        this.listenAddress = listenAddress;
+    }
+
+    /** Starts the gateway with {@code flags} and waits for its ready line. */
+    static GatewayProcess start(String... flags) {
+        return start(List.of(), List.of(flags));
+    }
+
+    /**
+     * Starts the gateway with {@code extraClasspath} after its own jar (how a third-party plugin
+     * is installed) and waits for its ready line.
+     *
+     * @throws AssertionError with the gateway's output when it exits or is not ready in time
+     */
+    static GatewayProcess start(List<Path> extraClasspath, List<String> flags) {
+        ChildProcess process = ChildProcess.start(command(extraClasspath, flags), environment -> { });
+        process.closeInput();
+        try {
+            String address = Poll.until("the gateway's ready line", READY_TIMEOUT, () -> {
+                Matcher ready = READY.matcher(process.stderr() + process.stdout());
+                if (ready.find()) {
+                    return Optional.of(ready.group(1));
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("the gateway exited before it was ready:\n" + process.result(false).describe());
+                }
+                return Optional.empty();
+            });
+            return new GatewayProcess(process, address);
+        } catch (AssertionError e) {
+            String output = describe(process);
+            process.close();
+            throw new AssertionError(e.getMessage() + "\n" + output, e);
+        }
+    }
+
+    /**
+     * Runs the gateway with {@code flags} until it exits by itself, for flags it must refuse;
+     * {@link CommandResult#timedOut()} when it was still running after {@code timeout}.
+     */
+    static CommandResult runUntilExit(List<String> flags, Duration timeout) {
+        return Commands.run(command(List.of(), flags), environment -> { }, null, timeout);
+    }
+
+    private static List<String> command(List<Path> extraClasspath, List<String> flags) {
+        List<String> classpath = new ArrayList<>();
+        classpath.add(gatewayJar().toString());
+        extraClasspath.forEach(path -> classpath.add(path.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), MAIN_CLASS, "start"));
+        command.addAll(flags);
+        return command;
+    }
+
+    /** The jar the build made, as surefire passes it in {@code gateway.jar}. */
+    static Path gatewayJar() {
+        String property = System.getProperty("gateway.jar");
+        if (property == null || property.isBlank()) {
+            throw new IllegalStateException("the system property gateway.jar is not set; run the tests with Maven"
+                    + " (cd /work/main && mvn -B -pl gateway-it test), which passes it");
+        }
+        Path jar = Path.of(property);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the gateway jar " + jar + " does not exist; build it first:"
+                    + " mvn -q -B install -DskipTests");
+        }
+        return jar;
+    }
+
+    /** The same java that runs the tests. */
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The bound address from the ready line: {@code host:port}. */
+    String listenAddress() {
+        return listenAddress;
+    }
+
+    /** The host part of {@link #listenAddress()}, without IPv6 brackets. */
+    String host() {
+        String host = listenAddress.substring(0, listenAddress.lastIndexOf(':'));
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    int port() {
+        return Integer.parseInt(listenAddress.substring(listenAddress.lastIndexOf(':') + 1));
+    }
+
+    /** Everything the gateway wrote so far, standard error then standard output. */
+    String output() {
+        return describe(process);
+    }
+
+    String stderr() {
+        return process.stderr();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    void sendSigterm() {
+        process.sendSigterm();
+    }
+
+    /**
+     * The exit code.
+     *
+     * @throws AssertionError with the gateway's output when it still runs after {@code timeout}
+     */
+    int waitForExit(Duration timeout) {
+        OptionalInt exitCode = process.waitForExit(timeout);
+        if (exitCode.isEmpty()) {
+            throw new AssertionError("the gateway still runs " + timeout.toMillis() + " ms later\n" + output());
+        }
+        return exitCode.getAsInt();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    private static String describe(ChildProcess process) {
+        return "gateway (pid " + process.pid() + ", " + (process.isAlive() ? "running" : "exited") + ")"
+                + "\n-- stderr --\n" + process.stderr() + "\n-- stdout --\n" + process.stdout();
+    }
+}

@@ -1,0 +1,202 @@
+package org.etcdgateway.transport.tcp;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.etcdgateway.api.Endpoint;
+
+/**
+ * One client connection: dials an endpoint for it, then relays bytes both ways.
+ *
+ * <p>The client channel starts with reads off, so nothing is read until an upstream connection
+ * exists. Relaying writes without flushing and flushes once per read batch. Backpressure: when
+ * the side being written to goes over its high-water mark, the other side stops reading until it
+ * drains. A half-close (FIN) on one side shuts down output on the other; when both directions
+ * are shut, both channels close. Any error closes both.
+ *
+ * <p>All of this runs on the client channel's event loop: the upstream channel is registered on
+ * the same loop, so the fields need no synchronisation.
+ */
+final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
+
+    private final TcpRelay relay;
+    private Channel client;
+    private Channel upstream;
+    private ChannelFuture dial;
+    private List<Endpoint> tried;
+    private boolean clientInputShut;
+    private boolean upstreamInputShut;
+
+    ClientRelayHandler(TcpRelay relay) {
+        this.relay = relay;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        dialNext();
+    }
+
+    private void dialNext() {
+        List<Endpoint> candidates = relay.usableExcluding(tried);
+        if (candidates.isEmpty()) {
+            relay.noEndpointLeft(client, tried);
+            client.close();
+            return;
+        }
+        Endpoint endpoint = relay.pick(candidates);
+        dial = relay.dial(endpoint, client.eventLoop(), new UpstreamHandler());
+        dial.addListener((ChannelFutureListener) future -> dialed(endpoint, future));
+    }
+
+    private void dialed(Endpoint endpoint, ChannelFuture future) {
+        dial = null;
+        if (future.isSuccess()) {
+            relay.dialSucceeded(endpoint);
+            if (!client.isActive()) {
+                future.channel().close();
+                return;
+            }
+            upstream = future.channel();
+            relay.connected(client, endpoint);
+            client.config().setAutoRead(true);
+            return;
+        }
+        if (future.isCancelled() || !client.isActive()) {
+            return;
+        }
+        relay.dialFailed(endpoint, future.cause(), client);
+        if (tried == null) {
+            tried = new ArrayList<>(2);
+        }
+        tried.add(endpoint);
+        dialNext();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        upstream.write(message, upstream.voidPromise());
+        if (!upstream.isWritable()) {
+            client.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (upstream != null) {
+            upstream.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (upstream != null && client.isWritable()) {
+            upstream.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            clientInputShut = true;
+            shutdownOutputOrClose(upstream);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (dial != null) {
+            dial.cancel(false);
+            dial.channel().close();
+        }
+        closeAfterFlush(upstream);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        relay.relayFailed("client", client, cause);
+        closeBoth();
+    }
+
+    /** After what is pending has been written, half-closes {@code channel}, or closes both when the other way is shut too. */
+    private void shutdownOutputOrClose(Channel channel) {
+        if (clientInputShut && upstreamInputShut) {
+            closeBoth();
+            return;
+        }
+        if (channel == null || !channel.isActive()) {
+            closeBoth();
+            return;
+        }
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
+            if (future.isSuccess()) {
+                ((DuplexChannel) channel).shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else {
+                closeBoth();
+            }
+        });
+    }
+
+    private void closeBoth() {
+        closeAfterFlush(client);
+        closeAfterFlush(upstream);
+    }
+
+    private static void closeAfterFlush(Channel channel) {
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The upstream side of this client's relay. */
+    private final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            client.write(message, client.voidPromise());
+            if (!client.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            client.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                client.config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                upstreamInputShut = true;
+                shutdownOutputOrClose(client);
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closeAfterFlush(client);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            relay.relayFailed("endpoint", ctx.channel(), cause);
+            closeBoth();
+        }
+    }
+}

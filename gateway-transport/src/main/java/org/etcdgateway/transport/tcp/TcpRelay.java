@@ -1,0 +1,103 @@
+package org.etcdgateway.transport.tcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every client relay of one transport shares: the endpoint state, the policy and the dial template. */
+final class TcpRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpRelay.class);
+    private static final long NO_ENDPOINT_LOG_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final EndpointPool pool;
+    private final LoadBalancingPolicy policy;
+    private final Bootstrap dialTemplate;
+    private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
+    private final AtomicLong refusedSinceLastLog = new AtomicLong();
+
+    TcpRelay(EndpointPool pool, LoadBalancingPolicy policy, Bootstrap dialTemplate) {
+        this.pool = pool;
+        this.policy = policy;
+        this.dialTemplate = dialTemplate;
+    }
+
+    List<Endpoint> usableExcluding(List<Endpoint> tried) {
+        List<Endpoint> usable = pool.usable();
+        if (tried == null) {
+            return usable;
+        }
+        List<Endpoint> rest = new ArrayList<>(usable);
+        rest.removeAll(tried);
+        return List.copyOf(rest);
+    }
+
+    Endpoint pick(List<Endpoint> candidates) {
+        Endpoint picked = policy.pick(candidates);
+        if (picked == null || !candidates.contains(picked)) {
+            // A policy bug must not send a client somewhere it was not meant to go.
+            throw new IllegalStateException("policy " + policy.getClass().getName() + " picked " + picked
+                    + ", which is not one of the candidates " + candidates);
+        }
+        return picked;
+    }
+
+    ChannelFuture dial(Endpoint endpoint, EventLoop loop, ChannelHandler handler) {
+        return dialTemplate.clone(loop).handler(handler)
+                .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+    }
+
+    void dialSucceeded(Endpoint endpoint) {
+        policy.onSuccess(endpoint);
+    }
+
+    void dialFailed(Endpoint endpoint, Throwable cause, Channel client) {
+        log.debug("client {}: dial to endpoint {} failed ({}); trying the next endpoint", client.remoteAddress(),
+                endpoint, EndpointPool.describe(cause));
+        pool.markFailed(endpoint, cause);
+        policy.onFailure(endpoint, cause);
+    }
+
+    void connected(Channel client, Endpoint endpoint) {
+        if (log.isDebugEnabled()) {
+            log.debug("client {} -> endpoint {}", client.remoteAddress(), endpoint);
+        }
+    }
+
+    /** Logs why a client is turned away, at most once a second with a count of the others. */
+    void noEndpointLeft(Channel client, List<Endpoint> tried) {
+        long now = System.nanoTime();
+        long last = lastNoEndpointLog.get();
+        long others = refusedSinceLastLog.getAndIncrement();
+        if (now - last < NO_ENDPOINT_LOG_INTERVAL_NANOS || !lastNoEndpointLog.compareAndSet(last, now)) {
+            return;
+        }
+        refusedSinceLastLog.addAndGet(-others - 1);
+        int known = pool.all().size();
+        String why = tried == null
+                ? "all " + known + " endpoint(s) are out of rotation after failed dials"
+                : "the dials to " + tried + " failed and no other endpoint is usable";
+        log.warn("closing client {}: no endpoint to forward to, {}; endpoints come back after a successful re-dial{}",
+                client.remoteAddress(), why, others > 0 ? " (" + others + " other client(s) closed likewise in the last second)" : "");
+    }
+
+    void relayFailed(String side, Channel channel, Throwable cause) {
+        if (cause instanceof IOException) {
+            // Resets and broken pipes are how TCP peers leave; they are not the gateway's errors.
+            log.debug("{} connection {} closed on error: {}", side, channel.remoteAddress(), cause.toString());
+        } else {
+            log.warn("{} connection {} failed; closing both sides", side, channel.remoteAddress(), cause);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package org.etcdgateway.transport.tcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.api.config.Durations;
+import org.etcdgateway.api.discovery.DiscoveryException;
+import org.etcdgateway.api.discovery.EndpointDiscovery;
+import org.etcdgateway.api.transport.Transport;
+import org.etcdgateway.api.transport.TransportContext;
+import org.etcdgateway.api.transport.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The L4 relay on Netty: accepts clients and forwards each to the endpoint the policy picks. */
+final class TcpTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
+    private static final long DRAIN_POLL_MILLIS = 20;
+
+    private final TcpSettings settings;
+    private final EndpointDiscovery discovery;
+    private final TransportContext context;
+    private final IoRuntime io;
+    private EventLoopGroup group;
+    private DnsAddressResolverGroup resolver;
+    private EndpointPool pool;
+    private Channel server;
+    private ChannelGroup clients;
+    private volatile LoopGuard loopGuard;
+    private volatile String startupLoop;
+    private volatile boolean firstSet = true;
+    private volatile boolean stopped;
+
+    TcpTransport(TcpSettings settings, TransportContext context) {
+        this(settings, context, IoRuntime.best());
+    }
+
+    TcpTransport(TcpSettings settings, TransportContext context, IoRuntime io) {
+        this.settings = settings;
+        this.context = context;
+        this.discovery = context.discovery();
+        this.io = io;
+    }
+
+    @Override
+    public void start() throws TransportException {
+        if (io.name().equals("nio")) {
+            Throwable cause = IoRuntime.epollUnavailabilityCause();
+            log.info("using NIO: native epoll is not available here ({})", cause == null ? "not Linux" : cause.toString());
+        }
+        group = io.newEventLoopGroup(settings.effectiveIoThreads(), "gateway-io");
+        clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(io.datagramChannelType())
+                .socketChannelType(io.socketChannelType()));
+        int dialTimeoutMillis = (int) Math.max(1, settings.dialTimeout().toMillis());
+        Bootstrap dialTemplate = new Bootstrap()
+                .channel(io.socketChannelType())
+                .resolver(resolver)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, dialTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.SO_KEEPALIVE, true);
+        pool = new EndpointPool(settings.retryDelay(), group, endpoint -> probe(dialTemplate, endpoint), discovery::refresh);
+        TcpRelay relay = new TcpRelay(pool, context.policy(), dialTemplate);
+
+        try {
+            server = new ServerBootstrap()
+                    .group(group)
+                    .channel(io.serverChannelType())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            clients.add(channel);
+                            channel.pipeline().addLast(new ClientRelayHandler(relay));
+                        }
+                    })
+                    .bind(settings.listenAddress().host(), settings.listenAddress().port())
+                    .syncUninterruptibly().channel();
+        } catch (Exception e) {
+            stopNetwork();
+            throw new TransportException("cannot listen on " + settings.listenAddress() + ": " + EndpointPool.describe(e), e);
+        }
+        loopGuard = new LoopGuard((InetSocketAddress) server.localAddress());
+        try {
+            discovery.start(this::onEndpoints);
+        } catch (DiscoveryException e) {
+            stopNetwork();
+            throw new TransportException(e.getMessage(), e);
+        }
+        if (startupLoop != null) {
+            stopNetwork();
+            throw new TransportException("refusing to start: " + startupLoop);
+        }
+        log.debug("tcp transport on {} with {} event loop(s) ({}), dial timeout {}, retry delay {}",
+                server.localAddress(), settings.effectiveIoThreads(), io.name(),
+                Durations.format(settings.dialTimeout()), Durations.format(settings.retryDelay()));
+    }
+
+    private void onEndpoints(List<Endpoint> endpoints) {
+        List<Endpoint> accepted = new ArrayList<>(endpoints.size());
+        for (Endpoint endpoint : endpoints) {
+            Optional<String> loop = loopGuard.loopsBack(endpoint);
+            if (loop.isEmpty()) {
+                accepted.add(endpoint);
+            } else if (firstSet) {
+                startupLoop = loop.get();
+            } else {
+                log.warn("ignoring {}", loop.get());
+            }
+        }
+        firstSet = false;
+        if (startupLoop == null) {
+            pool.replace(accepted);
+        }
+    }
+
+    private CompletionStage<?> probe(Bootstrap dialTemplate, Endpoint endpoint) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        dialTemplate.clone(group.next()).handler(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.close();
+            }
+        }).connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()))
+                .addListener((ChannelFutureListener) future -> {
+                    if (future.isSuccess()) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(future.cause());
+                    }
+                });
+        return result;
+    }
+
+    @Override
+    public List<InetSocketAddress> listenAddresses() {
+        return server == null ? List.of() : List.of((InetSocketAddress) server.localAddress());
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return pool == null ? List.of() : pool.all();
+    }
+
+    @Override
+    public void close() {
+        if (stopped || server == null) {
+            return;
+        }
+        stopped = true;
+        ChannelFuture unbound = server.close().awaitUninterruptibly();
+        int open = clients.size();
+        log.info("stopping: no longer accepting on {}; draining {} open connection(s) for up to {}",
+                server.localAddress(), open, Durations.format(settings.drainTimeout()));
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(DRAIN_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = clients.size();
+        if (left > 0) {
+            log.info("drain timeout: closing {} connection(s) still open", left);
+            clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        if (!unbound.isSuccess()) {
+            log.warn("closing the listener failed: {}", String.valueOf(unbound.cause()));
+        }
+        stopNetwork();
+        log.info("stopped");
+    }
+
+    private void stopNetwork() {
+        if (pool != null) {
+            pool.close();
+        }
+        discovery.close();
+        if (server != null) {
+            server.close().awaitUninterruptibly();
+        }
+        if (resolver != null) {
+            resolver.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
