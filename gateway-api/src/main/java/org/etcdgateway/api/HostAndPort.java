@@ -91,6 +91,13 @@ public record HostAndPort(String host, int port) {
         return new AddressFormatException(text, expected);
     }
 
+    /** The address a socket is bound or connected to: its IP literal (no zone) when resolved, else its host name. */
+    public static HostAndPort of(java.net.InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        int zone = host.indexOf('%');
+        return new HostAndPort(zone >= 0 ? host.substring(0, zone) : host, address.getPort());
+    }
+
     /** True when the host is an IPv6 literal, which needs brackets in {@code host:port} form. */
     public boolean isIpv6Literal() {
         return host.indexOf(':') >= 0;

@@ -3,9 +3,12 @@ package org.etcdgateway.cli;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
+import org.etcdgateway.api.HostAndPort;
 import org.etcdgateway.api.transport.Transport;
 import org.etcdgateway.api.transport.TransportException;
 import org.slf4j.Logger;
@@ -28,14 +31,16 @@ final class Gateway {
     }
 
     /** Starts forwarding and logs the one line that says so. */
-    void start(long startNanos) throws TransportException {
+    void start() throws TransportException {
         try {
             transport.start();
         } catch (TransportException e) {
             discoveryScheduler.shutdownNow();
             throw e;
         }
-        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        // From the process's start, JVM boot included: what an operator waiting on it sees.
+        long millis = ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, Instant.now()).toMillis()).orElse(-1L);
         log.info("ready: listening on {}, endpoints {} (transport {}, policy {}, discovery {}; started in {} ms)",
                 listenAddresses(), transport.endpoints(), plan.transportName(), plan.policyName(),
                 plan.discoveryName(), millis);
@@ -49,15 +54,6 @@ final class Gateway {
 
     private String listenAddresses() {
         List<InetSocketAddress> addresses = transport.listenAddresses();
-        return addresses.stream().map(Gateway::format).collect(Collectors.joining(","));
-    }
-
-    static String format(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
-        }
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+        return addresses.stream().map(address -> HostAndPort.of(address).toString()).collect(Collectors.joining(","));
     }
 }

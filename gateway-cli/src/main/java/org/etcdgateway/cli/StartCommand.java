@@ -85,7 +85,6 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long startNanos = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         List<String> errors = new ArrayList<>(unmatchedArguments());
 
@@ -118,16 +117,16 @@ final class StartCommand implements Callable<Integer> {
             printErrors(err, errors);
             return EtcdGateway.EXIT_USAGE;
         }
-        return run(plan, startNanos, err);
+        return run(plan, err);
     }
 
-    private int run(GatewayPlan plan, long startNanos, PrintWriter err) {
+    private int run(GatewayPlan plan, PrintWriter err) {
         Logger log = LoggerFactory.getLogger(StartCommand.class);
         StopSignals signals = new StopSignals();
         signals.install();
         Gateway gateway = Guice.createInjector(Stage.PRODUCTION, new GatewayModule(plan)).getInstance(Gateway.class);
         try {
-            gateway.start(startNanos);
+            gateway.start();
         } catch (TransportException e) {
             log.error("cannot start: {}", e.getMessage());
             err.println("etcd-gateway: cannot start: " + e.getMessage());

@@ -1,5 +1,6 @@
 package org.etcdgateway.transport.tcp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,6 +27,9 @@ import org.etcdgateway.api.Endpoint;
  */
 final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
+    /** What a client may send and half-close on before its upstream connection exists. */
+    private static final int MAX_EARLY_BYTES = 1024 * 1024;
+
     private final TcpRelay relay;
     private Channel client;
     private Channel upstream;
@@ -33,6 +37,9 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
     private List<Endpoint> tried;
     private boolean clientInputShut;
     private boolean upstreamInputShut;
+    /** Bytes the client sent before the upstream connection existed; see {@link #channelRead}. */
+    private List<ByteBuf> early;
+    private int earlyBytes;
 
     ClientRelayHandler(TcpRelay relay) {
         this.relay = relay;
@@ -66,7 +73,16 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
             }
             upstream = future.channel();
             relay.connected(client, endpoint);
-            client.config().setAutoRead(true);
+            if (early != null) {
+                early.forEach(buffer -> upstream.write(buffer, upstream.voidPromise()));
+                early = null;
+                upstream.flush();
+            }
+            if (clientInputShut) {
+                shutdownOutputOrClose(upstream);
+            } else {
+                client.config().setAutoRead(true);
+            }
             return;
         }
         if (future.isCancelled() || !client.isActive()) {
@@ -82,10 +98,32 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (upstream == null) {
+            // Reads are off until the upstream connects, but native epoll still drains a client
+            // that half-closed (EPOLLRDHUP) so that it can report the end of input. Hold those
+            // bytes for the upstream; a client that sends more than a bound this way is dropped.
+            holdEarly((ByteBuf) message);
+            return;
+        }
         upstream.write(message, upstream.voidPromise());
         if (!upstream.isWritable()) {
             client.config().setAutoRead(false);
         }
+    }
+
+    private void holdEarly(ByteBuf buffer) {
+        earlyBytes += buffer.readableBytes();
+        if (earlyBytes > MAX_EARLY_BYTES) {
+            buffer.release();
+            relay.relayFailed("client", client, new IllegalStateException(
+                    "sent more than " + MAX_EARLY_BYTES + " bytes and closed its side before an endpoint was connected"));
+            client.close();
+            return;
+        }
+        if (early == null) {
+            early = new ArrayList<>(2);
+        }
+        early.add(buffer);
     }
 
     @Override
@@ -97,7 +135,9 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (upstream != null && client.isWritable()) {
+        // A side whose input has ended has nothing to resume (and native epoll has already
+        // stopped watching it for reads).
+        if (upstream != null && client.isWritable() && !upstreamInputShut) {
             upstream.config().setAutoRead(true);
         }
     }
@@ -106,13 +146,19 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
             clientInputShut = true;
-            shutdownOutputOrClose(upstream);
+            if (upstream != null) {
+                shutdownOutputOrClose(upstream);
+            }
         }
         ctx.fireUserEventTriggered(event);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
         if (dial != null) {
             dial.cancel(false);
             dial.channel().close();
@@ -174,7 +220,7 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
+            if (ctx.channel().isWritable() && !clientInputShut) {
                 client.config().setAutoRead(true);
             }
         }

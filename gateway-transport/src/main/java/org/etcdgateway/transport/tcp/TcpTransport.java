@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.api.HostAndPort;
 import org.etcdgateway.api.config.Durations;
 import org.etcdgateway.api.discovery.DiscoveryException;
 import org.etcdgateway.api.discovery.EndpointDiscovery;
@@ -161,6 +162,11 @@ final class TcpTransport implements Transport {
         return result;
     }
 
+    /** The endpoint state, for tests in this package. */
+    EndpointPool pool() {
+        return pool;
+    }
+
     @Override
     public List<InetSocketAddress> listenAddresses() {
         return server == null ? List.of() : List.of((InetSocketAddress) server.localAddress());
@@ -180,7 +186,7 @@ final class TcpTransport implements Transport {
         ChannelFuture unbound = server.close().awaitUninterruptibly();
         int open = clients.size();
         log.info("stopping: no longer accepting on {}; draining {} open connection(s) for up to {}",
-                server.localAddress(), open, Durations.format(settings.drainTimeout()));
+                HostAndPort.of((InetSocketAddress) server.localAddress()), open, Durations.format(settings.drainTimeout()));
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
         while (!clients.isEmpty() && System.nanoTime() < deadline) {
             try {
