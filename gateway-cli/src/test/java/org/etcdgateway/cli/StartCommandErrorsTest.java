@@ -1,0 +1,136 @@
+package org.etcdgateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad flags and bad configuration, run through the real command line: every error in one
+ * message on stderr, exit code 2, nothing started.
+ */
+class StartCommandErrorsTest {
+
+    @TempDir
+    Path directory;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = EtcdGateway.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void aMisspeltFlagIsNamedWithTheFlagMeant() {
+        Run run = run("start", "--endpoint", "127.0.0.1:2379");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown flag --endpoint; did you mean --endpoints?");
+        // Its value is not reported as a second, confusing error.
+        assertThat(run.err()).doesNotContain("unexpected argument");
+    }
+
+    @Test
+    void aBadDurationNamesTheFlagTheKeyTheValueAndTheExpectedForm() {
+        Run run = run("start", "--retry-delay", "abc");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("gateway.transport.tcp.retry-delay: \"abc\" (expected: a duration")
+                .contains("set by --retry-delay");
+    }
+
+    @Test
+    void goStyleDurationsAsEtcdPrintsThemAreAccepted() {
+        // Valid durations, and a policy that does not exist so that nothing is started.
+        Run run = run("start", "--retry-delay", "1m0s", "--dial-timeout", "1.5s", "--policy", "nope");
+        assertThat(run.err()).doesNotContain("retry-delay").doesNotContain("dial-timeout");
+    }
+
+    @Test
+    void anEndpointWithoutAPortIsNamed() {
+        Run run = run("start", "--endpoints", "127.0.0.1:2379,127.0.0.1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("gateway.discovery.static.endpoints: \"127.0.0.1\" (expected: host:port with a port");
+    }
+
+    @Test
+    void anUnknownPolicyListsTheInstalledOnesAndHowToAddOne() {
+        Run run = run("start", "--policy", "least-loaded");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("gateway.policy.provider: \"least-loaded\"")
+                .contains("one of random-sticky, round-robin, weighted-round-robin")
+                .contains("META-INF/services/org.etcdgateway.api.policy.LoadBalancingPolicyProvider");
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsNamedWithTheNearKeyAndItsLine() throws IOException {
+        Path file = Files.writeString(directory.resolve("gateway.conf"), """
+                gateway.transport.tcp {
+                  listen-addr = "127.0.0.1:0"
+                  dial-timout = 2s
+                }
+                """);
+        Run run = run("start", "--config", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("gateway.transport.tcp.dial-timout (unknown key)")
+                .contains("did you mean gateway.transport.tcp.dial-timeout?")
+                .contains("gateway.conf:3");
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() {
+        Run run = run("start", "--endpiont", "x", "--retry-delay", "-1s", "--dial-timeout", "soon",
+                "--endpoints", "a:b", "--listen-addr", "localhost", "--policy", "nope", "stray");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("etcd-gateway: 7 errors:")
+                .contains("--endpiont").contains("retry-delay").contains("dial-timeout").contains("\"a:b\"")
+                .contains("listen-addr").contains("\"nope\"").contains("unexpected argument \"stray\"");
+    }
+
+    @Test
+    void aMissingConfigFileIsAnError() {
+        Run run = run("start", "--config", directory.resolve("absent.conf").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--config: \"" + directory.resolve("absent.conf") + "\" (expected: a HOCON file that exists)");
+    }
+
+    @Test
+    void brokenHoconIsAnError() throws IOException {
+        Path file = Files.writeString(directory.resolve("broken.conf"), "gateway { transport = \n");
+        Run run = run("start", "--config", file.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("(expected: valid HOCON");
+    }
+
+    @Test
+    void aFlagWithoutItsValueIsAnError() {
+        Run run = run("start", "--endpoints");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--endpoints");
+    }
+
+    @Test
+    void noSubcommandIsAnError() {
+        Run run = run();
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("a subcommand is needed: start");
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        Run help = run("start", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--endpoints").contains("--listen-addr").contains("--retry-delay")
+                .contains("--dial-timeout").contains("--policy").contains("--config");
+        Run version = run("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("etcd-gateway ");
+    }
+}
