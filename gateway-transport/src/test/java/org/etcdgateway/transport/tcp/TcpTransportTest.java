@@ -82,6 +82,15 @@ class TcpTransportTest {
     }
 
     @Test
+    void aHostNameIsResolvedWhenItIsDialled() throws Exception {
+        Backend echo = backend(Backend::echo);
+        Endpoint byName = Endpoint.of("localhost", echo.endpoint().port(), "test");
+        TcpTransport transport = start(IoRuntime.best(), settings(), List.of(byName));
+        assertEchoes(transport);
+        assertThat(transport.pool().usable()).containsExactly(byName);
+    }
+
+    @Test
     void aRefusedEndpointIsSkippedAndTakenOutOfRotation() throws Exception {
         Endpoint refused = Endpoint.of("127.0.0.1", closedPort(), "test");
         Backend echo = backend(Backend::echo);
