@@ -71,10 +71,6 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    List<String> command() {
-        return command;
-    }
-
     long pid() {
         return process.pid();
     }
@@ -85,10 +81,6 @@ final class ChildProcess implements AutoCloseable {
 
     String stdout() {
         return stdout.text();
-    }
-
-    byte[] stdoutBytes() {
-        return stdout.bytes();
     }
 
     String stderr() {

@@ -112,6 +112,11 @@ final class EtcdCluster implements AutoCloseable {
         return members.stream().map(EtcdMember::clientEndpoint).toList();
     }
 
+    /** Every member's IPv6 loopback client address, {@code [::1]:<client port>}. */
+    List<String> ipv6ClientEndpoints() {
+        return members.stream().map(EtcdMember::ipv6ClientEndpoint).toList();
+    }
+
     /** Every member's client address, comma-separated, as {@code --endpoints} takes them. */
     String endpointsFlag() {
         return String.join(",", clientEndpoints());
@@ -179,10 +184,6 @@ final class EtcdCluster implements AutoCloseable {
         return members.stream()
                 .map(member -> "---- etcd " + member + ", " + member.logFile() + " ----\n" + member.logTail(LOG_TAIL_LINES))
                 .collect(Collectors.joining("\n"));
-    }
-
-    Path directory() {
-        return directory;
     }
 
     /** Kills every member and deletes the data directories. */

@@ -66,7 +66,8 @@ final class EtcdMember {
         List<String> command = List.of(executable,
                 "--name", name,
                 "--data-dir", dataDirectory.toString(),
-                "--listen-client-urls", clientUrl(),
+                // Also on IPv6 loopback, for the tests of the gateway's IPv6 endpoints.
+                "--listen-client-urls", clientUrl() + ",http://" + ipv6ClientEndpoint(),
                 "--advertise-client-urls", clientUrl(),
                 "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
@@ -159,6 +160,11 @@ final class EtcdMember {
     /** {@code 127.0.0.1:<client port>}, as the gateway's {@code --endpoints} and etcdctl take it. */
     String clientEndpoint() {
         return "127.0.0.1:" + clientPort;
+    }
+
+    /** {@code [::1]:<client port>}: the same member over IPv6 loopback. */
+    String ipv6ClientEndpoint() {
+        return "[::1]:" + clientPort;
     }
 
     String clientUrl() {

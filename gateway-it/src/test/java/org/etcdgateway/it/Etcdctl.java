@@ -69,10 +69,6 @@ final class Etcdctl {
                 .orElseThrow(() -> new AssertionError("no member_id in etcdctl's answer:\n" + result.describe()));
     }
 
-    String endpoints() {
-        return endpoints;
-    }
-
     private List<String> command(String... arguments) {
         List<String> command = new ArrayList<>(List.of(executable,
                 "--endpoints", endpoints,

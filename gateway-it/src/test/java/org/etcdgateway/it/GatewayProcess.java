@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class GatewayProcess implements AutoCloseable {
 
-    static final String MAIN_CLASS = "org.etcdgateway.cli.EtcdGateway";
+    private static final String MAIN_CLASS = "org.etcdgateway.cli.EtcdGateway";
     private static final Pattern READY = Pattern.compile("ready: listening on (\\S+), endpoints");
     /** A cold JVM on a busy 2-core machine; the bound for the ready line. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
@@ -57,7 +57,8 @@ final class GatewayProcess implements AutoCloseable {
                     return Optional.of(ready.group(1));
                 }
                 if (!process.isAlive()) {
-                    throw new AssertionError("the gateway exited before it was ready:\n" + process.result(false).describe());
+                    throw new AssertionError("the gateway exited with code " + process.result(false).exitCode()
+                            + " before it was ready");
                 }
                 return Optional.empty();
             });
@@ -127,10 +128,6 @@ final class GatewayProcess implements AutoCloseable {
     /** Everything the gateway wrote so far, standard error then standard output. */
     String output() {
         return describe(process);
-    }
-
-    String stderr() {
-        return process.stderr();
     }
 
     boolean isAlive() {

@@ -36,7 +36,8 @@ final class PolicyPluginJar {
 
             import java.util.Comparator;
             import org.etcdgateway.api.Endpoint;
-                        import org.etcdgateway.api.policy.LoadBalancingPolicy;
+            import org.etcdgateway.api.config.SettingsReader;
+            import org.etcdgateway.api.policy.LoadBalancingPolicy;
             import org.etcdgateway.api.policy.LoadBalancingPolicyProvider;
 
             /** Sends every connection to the usable endpoint with the highest port: easy to tell from outside. */

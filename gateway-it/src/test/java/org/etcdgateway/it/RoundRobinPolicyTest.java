@@ -1,0 +1,95 @@
+package org.etcdgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code --policy round-robin}: new connections cycle over the members that answer. */
+@Timeout(120)
+class RoundRobinPolicyTest {
+
+    @RegisterExtension
+    static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+
+    /** After a member is healthy again, the gateway needs at most one retry delay to dial it; the rest is slack. */
+    private static final Duration BACK_IN_ROTATION_TIMEOUT = GatewayFlags.RETRY_DELAY.plusSeconds(5);
+
+    private static EtcdCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = EtcdCluster.start(3);
+        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void restoreKilledMembers() {
+        cluster.restoreAll();
+    }
+
+    @Test
+    void newConnectionsCycleOverEveryMember() {
+        try (GatewayProcess gateway = startGateway()) {
+            List<MemberId> served = Sessions.servingMembers(Etcdctl.at(gateway.listenAddress()), 9);
+
+            assertThat(new HashSet<>(served)).as("members that served 9 new sessions: %s", served)
+                    .containsExactlyInAnyOrderElementsOf(cluster.memberIds());
+        }
+    }
+
+    @Test
+    void killedMemberCostsClientsNothing() {
+        try (GatewayProcess gateway = startGateway()) {
+            cluster.kill(0);
+            cluster.awaitHealthy();
+
+            List<MemberId> served = Sessions.writesWithoutErrors(Etcdctl.at(gateway.listenAddress()), "it/round-robin/killed/", 50);
+
+            assertThat(new HashSet<>(served)).as("members that served 50 sessions with member 0 dead: %s", served)
+                    .containsExactlyInAnyOrder(cluster.memberId(1), cluster.memberId(2));
+            assertThat(gateway.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void restartedMemberReturnsToRotation() {
+        try (GatewayProcess gateway = startGateway()) {
+            Etcdctl etcdctl = Etcdctl.at(gateway.listenAddress());
+            cluster.kill(1);
+            cluster.awaitHealthy();
+            // Enough sessions for the gateway to have dialled the dead member and taken it out.
+            assertThat(Sessions.servingMembers(etcdctl, 6)).doesNotContain(cluster.memberId(1));
+
+            cluster.restart(1);
+            cluster.awaitHealthy();
+
+            MemberId returned = Poll.until("member 1 to serve a session through the gateway again", BACK_IN_ROTATION_TIMEOUT,
+                    () -> etcdctl.servingMember().filter(cluster.memberId(1)::equals));
+            assertThat(returned).isEqualTo(cluster.memberId(1));
+            List<MemberId> served = Sessions.servingMembers(etcdctl, 6);
+            assertThat(new HashSet<>(served)).as("members that served 6 sessions after the restart: %s", served)
+                    .containsExactlyInAnyOrderElementsOf(cluster.memberIds());
+        }
+    }
+
+    private static GatewayProcess startGateway() {
+        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(cluster, "--policy", "round-robin"));
+        DIAGNOSTICS.forTest("gateway", gateway::output);
+        return gateway;
+    }
+}
