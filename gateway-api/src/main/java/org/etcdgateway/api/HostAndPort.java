@@ -1,5 +1,8 @@
 package org.etcdgateway.api;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -91,11 +94,49 @@ public record HostAndPort(String host, int port) {
         return new AddressFormatException(text, expected);
     }
 
-    /** The address a socket is bound or connected to: its IP literal (no zone) when resolved, else its host name. */
-    public static HostAndPort of(java.net.InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        int zone = host.indexOf('%');
-        return new HostAndPort(zone >= 0 ? host.substring(0, zone) : host, address.getPort());
+    /**
+     * The address a socket is bound or connected to: its IP literal when resolved (IPv6 in the
+     * short form of RFC 5952, without a zone), else its host name.
+     */
+    public static HostAndPort of(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        if (ip == null) {
+            return new HostAndPort(address.getHostString(), address.getPort());
+        }
+        return new HostAndPort(ip instanceof Inet6Address ? shortIpv6(ip.getAddress()) : ip.getHostAddress(), address.getPort());
+    }
+
+    /** {@code ::1} rather than {@code 0:0:0:0:0:0:0:1}: the longest run of two or more zero groups becomes {@code ::}. */
+    private static String shortIpv6(byte[] bytes) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int length = 0;
+            while (i + length < 8 && groups[i + length] == 0) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
     }
 
     /** True when the host is an IPv6 literal, which needs brackets in {@code host:port} form. */

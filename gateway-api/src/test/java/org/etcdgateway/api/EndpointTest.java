@@ -57,6 +57,16 @@ class EndpointTest {
         assertThat(HostAndPort.parse(endpoint.address().toString())).isEqualTo(endpoint.address());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "::1, ::1", "0:0:0:0:0:0:0:0, ::", "fe80:0:0:0:1:0:0:2, fe80::1:0:0:2", "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+        "1:0:0:2:0:0:0:3, 1:0:0:2::3", "127.0.0.1, 127.0.0.1",
+    })
+    void namesBoundAddressesInTheirShortForm(String ip, String expected) throws Exception {
+        var address = new java.net.InetSocketAddress(java.net.InetAddress.getByName(ip), 23790);
+        assertThat(HostAndPort.of(address).host()).isEqualTo(expected);
+    }
+
     @Test
     void checksItsFields() {
         assertThatThrownBy(() -> new Endpoint("h", 2379, false, 0, 0, "test")).hasMessageContaining("weight: 0");

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +114,9 @@ final class ConfigLoader {
             String expected = Suggestions.nearest(path, known)
                     .map(near -> "a known key; did you mean " + near + "?")
                     .orElse("a known key; every key is listed, with its default, in a reference.conf");
-            String rendered = value.render(com.typesafe.config.ConfigRenderOptions.concise());
+            String rendered = value.valueType() == ConfigValueType.STRING
+                    ? (String) value.unwrapped()
+                    : value.render(ConfigRenderOptions.concise());
             errors.add(new ConfigError(path + " (unknown key)", rendered, expected, SettingsReader.describeOrigin(value)));
         });
         return errors;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "A pluggable gateway in front of an etcd cluster: one stable local address for every application on the host.")
 public final class EtcdGateway implements Runnable {
 
-    /** Flags or configuration were wrong: nothing was started. */
+    /** Flags or configuration were wrong: nothing was started, or what was is stopped again. */
     static final int EXIT_USAGE = 2;
     /** The configuration was valid but the gateway could not start (an address in use, say). */
     static final int EXIT_START_FAILED = 1;

@@ -15,7 +15,6 @@ import org.etcdgateway.api.discovery.DiscoveryRegistry;
 import org.etcdgateway.api.policy.PolicyRegistry;
 import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.api.transport.TransportRegistry;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -121,17 +120,16 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private int run(GatewayPlan plan, PrintWriter err) {
-        Logger log = LoggerFactory.getLogger(StartCommand.class);
         StopSignals signals = new StopSignals();
         signals.install();
         Gateway gateway = Guice.createInjector(Stage.PRODUCTION, new GatewayModule(plan)).getInstance(Gateway.class);
         try {
             gateway.start();
         } catch (TransportException e) {
-            log.error("cannot start: {}", e.getMessage());
-            err.println("etcd-gateway: cannot start: " + e.getMessage());
             flushLogs();
-            return EtcdGateway.EXIT_START_FAILED;
+            err.println("etcd-gateway: cannot start: " + e.getMessage());
+            err.flush();
+            return e.isConfigurationError() ? EtcdGateway.EXIT_USAGE : EtcdGateway.EXIT_START_FAILED;
         }
         try {
             signals.awaitStop();

@@ -6,19 +6,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The gateway under test, run as users run it: {@code java -cp etcd-gateway.jar[:plugin.jar...]
- * org.etcdgateway.cli.EtcdGateway start <flags>}, in a process of its own, from the jar the build
- * produced. Closing it kills it.
+ * The gateway under test, run as users run it: {@code bin/etcd-gateway start <flags>}, with
+ * plugin jars in {@code ETCD_GATEWAY_CLASSPATH}, in a process of its own (the launcher execs the
+ * JVM), from the jar the build produced. Closing it kills it.
  */
 final class GatewayProcess implements AutoCloseable {
 
-    private static final String MAIN_CLASS = "org.etcdgateway.cli.EtcdGateway";
     private static final Pattern READY = Pattern.compile("ready: listening on (\\S+), endpoints");
     /** A cold JVM on a busy 2-core machine; the bound for the ready line. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
@@ -48,7 +49,7 @@ final class GatewayProcess implements AutoCloseable {
      * @throws AssertionError with the gateway's output when it exits or is not ready in time
      */
     static GatewayProcess start(List<Path> extraClasspath, List<String> flags) {
-        ChildProcess process = ChildProcess.start(command(extraClasspath, flags), environment -> { });
+        ChildProcess process = ChildProcess.start(command(flags), environment -> launcherEnvironment(environment, extraClasspath));
         process.closeInput();
         try {
             String address = Poll.until("the gateway's ready line", READY_TIMEOUT, () -> {
@@ -75,19 +76,42 @@ final class GatewayProcess implements AutoCloseable {
      * {@link CommandResult#timedOut()} when it was still running after {@code timeout}.
      */
     static CommandResult runUntilExit(List<String> flags, Duration timeout) {
-        return Commands.run(command(List.of(), flags), environment -> { }, null, timeout);
+        return Commands.run(command(flags), environment -> launcherEnvironment(environment, List.of()), null, timeout);
     }
 
-    private static List<String> command(List<Path> extraClasspath, List<String> flags) {
-        List<String> classpath = new ArrayList<>();
-        classpath.add(gatewayJar().toString());
-        extraClasspath.forEach(path -> classpath.add(path.toAbsolutePath().toString()));
+    private static List<String> command(List<String> flags) {
         List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(JVM_OPTIONS);
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), MAIN_CLASS, "start"));
+        command.add(launcher().toString());
+        command.add("start");
         command.addAll(flags);
         return command;
+    }
+
+    /** What the launcher reads: which java, which jar, which plugins, which JVM flags. */
+    private static void launcherEnvironment(Map<String, String> environment, List<Path> extraClasspath) {
+        environment.put("JAVA", javaExecutable());
+        environment.put("ETCD_GATEWAY_JAR", gatewayJar().toString());
+        environment.put("JAVA_OPTS", String.join(" ", JVM_OPTIONS));
+        environment.remove("ETCD_GATEWAY_CLASSPATH");
+        if (!extraClasspath.isEmpty()) {
+            environment.put("ETCD_GATEWAY_CLASSPATH", extraClasspath.stream()
+                    .map(path -> path.toAbsolutePath().toString())
+                    .collect(Collectors.joining(File.pathSeparator)));
+        }
+    }
+
+    /** The repository's launcher, as surefire passes it in {@code gateway.launcher}. */
+    static Path launcher() {
+        String property = System.getProperty("gateway.launcher");
+        if (property == null || property.isBlank()) {
+            throw new IllegalStateException("the system property gateway.launcher is not set; run the tests with Maven"
+                    + " (mvn -B -pl gateway-it verify), which passes it");
+        }
+        Path launcher = Path.of(property);
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException("the launcher " + launcher + " is missing or not executable");
+        }
+        return launcher;
     }
 
     /** The jar the build made, as surefire passes it in {@code gateway.jar}. */
@@ -95,7 +119,7 @@ final class GatewayProcess implements AutoCloseable {
         String property = System.getProperty("gateway.jar");
         if (property == null || property.isBlank()) {
             throw new IllegalStateException("the system property gateway.jar is not set; run the tests with Maven"
-                    + " (cd /work/main && mvn -B -pl gateway-it test), which passes it");
+                    + " (mvn -B -pl gateway-it verify), which passes it");
         }
         Path jar = Path.of(property);
         if (!Files.isRegularFile(jar)) {

@@ -119,7 +119,7 @@ final class TcpTransport implements Transport {
         }
         if (startupLoop != null) {
             stopNetwork();
-            throw new TransportException("refusing to start: " + startupLoop);
+            throw TransportException.misconfigured(startupLoop);
         }
         log.debug("tcp transport on {} with {} event loop(s) ({}), dial timeout {}, retry delay {}",
                 server.localAddress(), settings.effectiveIoThreads(), io.name(),
