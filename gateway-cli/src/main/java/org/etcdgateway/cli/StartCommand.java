@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.etcdgateway.api.config.ConfigError;
 import org.etcdgateway.api.discovery.DiscoveryRegistry;
 import org.etcdgateway.api.policy.PolicyRegistry;
@@ -120,8 +121,6 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private int run(GatewayPlan plan, PrintWriter err) {
-        StopSignals signals = new StopSignals();
-        signals.install();
         Gateway gateway = Guice.createInjector(Stage.PRODUCTION, new GatewayModule(plan)).getInstance(Gateway.class);
         try {
             gateway.start();
@@ -131,14 +130,29 @@ final class StartCommand implements Callable<Integer> {
             err.flush();
             return e.isConfigurationError() ? EtcdGateway.EXIT_USAGE : EtcdGateway.EXIT_START_FAILED;
         }
-        try {
-            signals.awaitStop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(gateway), "gateway-stop"));
+        // The gateway runs until SIGTERM or SIGINT starts the JVM's shutdown, which runs the hook.
+        CountDownLatch never = new CountDownLatch(1);
+        while (true) {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                // Only the JVM's shutdown ends this process; keep waiting for it.
+            }
         }
+    }
+
+    /**
+     * Runs on SIGTERM or SIGINT: drains, then ends the process with status 0. A JVM stopped by a
+     * signal would otherwise exit 143 (or 130); halting from the hook once the drain is done
+     * reports the stop as the clean one it was.
+     */
+    private static void stopGracefully(Gateway gateway) {
+        LoggerFactory.getLogger(StartCommand.class).info("stop requested (SIGTERM or SIGINT): stopping gracefully");
         gateway.stop();
         flushLogs();
-        return 0;
+        System.err.flush();
+        Runtime.getRuntime().halt(0);
     }
 
     private List<String> unmatchedArguments() {
