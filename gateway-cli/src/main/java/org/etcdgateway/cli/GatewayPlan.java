@@ -73,31 +73,33 @@ record GatewayPlan(String discoveryName, Function<DiscoveryContext, EndpointDisc
 
     private static <S> Function<DiscoveryContext, EndpointDiscovery> discoveryFactory(
             EndpointDiscoveryProvider<S> provider, Config config, List<ConfigError> errors) {
-        try {
-            S settings = provider.parseSettings(SettingsReader.of(config, "gateway.discovery." + provider.name()));
-            return context -> provider.newDiscovery(settings, context);
-        } catch (InvalidConfigException e) {
-            errors.addAll(e.errors());
-            return null;
-        }
+        return parsed(config, "gateway.discovery." + provider.name(), provider::parseSettings, errors,
+                settings -> context -> provider.newDiscovery(settings, context));
     }
 
     private static <S> Supplier<LoadBalancingPolicy> policyFactory(
             LoadBalancingPolicyProvider<S> provider, Config config, List<ConfigError> errors) {
-        try {
-            S settings = provider.parseSettings(SettingsReader.of(config, "gateway.policy." + provider.name()));
-            return () -> provider.newPolicy(settings);
-        } catch (InvalidConfigException e) {
-            errors.addAll(e.errors());
-            return null;
-        }
+        return parsed(config, "gateway.policy." + provider.name(), provider::parseSettings, errors,
+                settings -> () -> provider.newPolicy(settings));
     }
 
     private static <S> Function<TransportContext, Transport> transportFactory(
             TransportProvider<S> provider, Config config, List<ConfigError> errors) {
+        return parsed(config, "gateway.transport." + provider.name(), provider::parseSettings, errors,
+                settings -> context -> provider.newTransport(settings, context));
+    }
+
+    /** A provider's settings parser, whichever SPI it serves. */
+    @FunctionalInterface
+    private interface SettingsParser<S> {
+        S parse(SettingsReader settings) throws InvalidConfigException;
+    }
+
+    /** The factory made from the settings at {@code path}, or null with their errors added to {@code errors}. */
+    private static <S, F> F parsed(Config config, String path, SettingsParser<S> parser, List<ConfigError> errors,
+                                   Function<S, F> factory) {
         try {
-            S settings = provider.parseSettings(SettingsReader.of(config, "gateway.transport." + provider.name()));
-            return context -> provider.newTransport(settings, context);
+            return factory.apply(parser.parse(SettingsReader.of(config, path)));
         } catch (InvalidConfigException e) {
             errors.addAll(e.errors());
             return null;

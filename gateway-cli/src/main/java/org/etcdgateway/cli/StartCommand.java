@@ -60,28 +60,14 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file with any of the settings in reference.conf")
     private Path configFile;
 
-    /** Each flag that sets a config key: flag name and key. */
-    private Map<String, String> flagsToPaths() {
-        Map<String, String> paths = new LinkedHashMap<>();
-        paths.put("--endpoints", "gateway.discovery.static.endpoints");
-        paths.put("--listen-addr", "gateway.transport.tcp.listen-addr");
-        paths.put("--retry-delay", "gateway.transport.tcp.retry-delay");
-        paths.put("--dial-timeout", "gateway.transport.tcp.dial-timeout");
-        paths.put("--drain-timeout", "gateway.transport.tcp.drain-timeout");
-        paths.put("--policy", "gateway.policy.provider");
-        return paths;
-    }
-
-    private Map<String, String> flagValues() {
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("--endpoints", endpoints);
-        values.put("--listen-addr", listenAddress);
-        values.put("--retry-delay", retryDelay);
-        values.put("--dial-timeout", dialTimeout);
-        values.put("--drain-timeout", drainTimeout);
-        values.put("--policy", policy);
-        return values;
-    }
+    /** The config key each flag sets. */
+    private static final Map<String, String> FLAG_KEYS = Map.of(
+            "--endpoints", "gateway.discovery.static.endpoints",
+            "--listen-addr", "gateway.transport.tcp.listen-addr",
+            "--retry-delay", "gateway.transport.tcp.retry-delay",
+            "--dial-timeout", "gateway.transport.tcp.dial-timeout",
+            "--drain-timeout", "gateway.transport.tcp.drain-timeout",
+            "--policy", "gateway.policy.provider");
 
     @Override
     public Integer call() {
@@ -90,8 +76,8 @@ final class StartCommand implements Callable<Integer> {
 
         Map<String, String> pathsToValues = new LinkedHashMap<>();
         Map<String, String> pathsToFlags = new LinkedHashMap<>();
-        flagsToPaths().forEach((flag, path) -> {
-            String value = flagValues().get(flag);
+        FLAG_KEYS.forEach((flag, path) -> {
+            String value = spec.findOption(flag).getValue();
             if (value != null) {
                 pathsToValues.put(path, value);
                 pathsToFlags.put(path, flag);
