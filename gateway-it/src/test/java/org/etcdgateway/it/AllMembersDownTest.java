@@ -11,9 +11,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +21,8 @@ class AllMembersDownTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     /** The most a client may wait to learn that nothing is there: one dial timeout and some slack. */
     private static final Duration CLOSE_TIMEOUT = GatewayFlags.DIAL_TIMEOUT.plusSeconds(2);
@@ -32,26 +31,6 @@ class AllMembersDownTest {
      * the slack covers etcdctl's own reconnect backoff.
      */
     private static final Duration SERVING_AGAIN_TIMEOUT = GatewayFlags.RETRY_DELAY.plusSeconds(8);
-
-    private static EtcdCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void restoreKilledMembers() {
-        cluster.restoreAll();
-    }
 
     @Test
     void newConnectionIsClosedAtOnceAndTheGatewayStaysUp() throws IOException {
@@ -77,9 +56,9 @@ class AllMembersDownTest {
             timeUntilClosed(gateway);
 
             // Two of three: a write needs a quorum, so one member alone could not serve it.
-            cluster.restart(0);
-            cluster.restart(2);
-            cluster.awaitHealthy();
+            CLUSTER.cluster().restart(0);
+            CLUSTER.cluster().restart(2);
+            CLUSTER.cluster().awaitHealthy();
 
             String value = Poll.until("a write and a read through the gateway to succeed again", SERVING_AGAIN_TIMEOUT, () -> {
                 if (!etcdctl.run("put", "it/all-down/back", "again").succeeded()) {
@@ -93,8 +72,8 @@ class AllMembersDownTest {
     }
 
     private static void killEveryMember() {
-        for (int index = 0; index < cluster.size(); index++) {
-            cluster.kill(index);
+        for (int index = 0; index < CLUSTER.cluster().size(); index++) {
+            CLUSTER.cluster().kill(index);
         }
     }
 
@@ -122,7 +101,7 @@ class AllMembersDownTest {
     }
 
     private static GatewayProcess startGateway() {
-        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(cluster, "--policy", "round-robin"));
+        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(CLUSTER.cluster(), "--policy", "round-robin"));
         DIAGNOSTICS.forTest("gateway", gateway::output);
         return gateway;
     }

@@ -45,6 +45,8 @@ class DataPathTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     private static final int MEBIBYTE = 1024 * 1024;
     private static final long LEASE_TTL_SECONDS = 2;
@@ -54,17 +56,14 @@ class DataPathTest {
     private static final long FUTURE_TIMEOUT_SECONDS = 15;
     private static final Pattern LEASE_GRANTED = Pattern.compile("lease ([0-9a-f]+) granted with TTL\\((\\d+)s\\)");
 
-    private static EtcdCluster cluster;
     private static GatewayProcess gateway;
     private static Etcdctl etcdctl;
     private static Client jetcd;
 
     @BeforeAll
-    static void startClusterAndGateway() {
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
+    static void startGatewayAndClients() {
         // Endpoints as URLs, as etcd's own flags and docs spell them: the gateway strips the scheme.
-        String endpointUrls = cluster.clientEndpoints().stream().map(endpoint -> "http://" + endpoint)
+        String endpointUrls = CLUSTER.cluster().clientEndpoints().stream().map(endpoint -> "http://" + endpoint)
                 .collect(Collectors.joining(","));
         gateway = GatewayProcess.start("--endpoints", endpointUrls, "--listen-addr", "127.0.0.1:0",
                 "--dial-timeout", "1s", "--retry-delay", "1s");
@@ -74,15 +73,12 @@ class DataPathTest {
     }
 
     @AfterAll
-    static void stopEverything() {
+    static void stopGatewayAndClients() {
         if (jetcd != null) {
             jetcd.close();
         }
         if (gateway != null) {
             gateway.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
@@ -164,7 +160,7 @@ class DataPathTest {
     /** etcd's own gateway could not parse IPv6 endpoints before 3.6; this one listens and forwards over IPv6. */
     @Test
     void etcdctlPutThenGetOverIpv6() throws UnknownHostException {
-        List<String> flags = List.of("--endpoints", String.join(",", cluster.ipv6ClientEndpoints()),
+        List<String> flags = List.of("--endpoints", String.join(",", CLUSTER.cluster().ipv6ClientEndpoints()),
                 "--listen-addr", "[::1]:0", "--dial-timeout", "1s", "--retry-delay", "1s");
         try (GatewayProcess ipv6Gateway = GatewayProcess.start(List.of(), flags)) {
             DIAGNOSTICS.forTest("IPv6 gateway", ipv6Gateway::output);
@@ -176,7 +172,7 @@ class DataPathTest {
             requireSuccess(overIpv6.run("put", "it/data/ipv6", "over ::1"));
 
             assertThat(requireSuccess(overIpv6.run("get", "it/data/ipv6", "--print-value-only")).stdout()).isEqualTo("over ::1\n");
-            assertThat(cluster.memberIds()).contains(overIpv6.requireServingMember());
+            assertThat(CLUSTER.cluster().memberIds()).contains(overIpv6.requireServingMember());
         }
     }
 
@@ -189,7 +185,7 @@ class DataPathTest {
         GetResponse response = kv.get(key).get(FUTURE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(response.getKvs()).hasSize(1);
         assertThat(response.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo("through the gateway");
-        assertThat(cluster.memberIds()).contains(new MemberId(response.getHeader().getMemberId()));
+        assertThat(CLUSTER.cluster().memberIds()).contains(new MemberId(response.getHeader().getMemberId()));
     }
 
     @Test
@@ -282,7 +278,7 @@ class DataPathTest {
 
     /** Reads {@code key} from a member directly, bypassing the gateway. */
     private static String directRead(String key) {
-        return requireSuccess(Etcdctl.at(cluster.clientEndpoint(0)).run("get", key, "--print-value-only")).stdout();
+        return requireSuccess(Etcdctl.at(CLUSTER.cluster().clientEndpoint(0)).run("get", key, "--print-value-only")).stdout();
     }
 
     private static WatchEvent nextEvent(BlockingQueue<WatchResponse> responses, BlockingQueue<Throwable> errors)

@@ -13,9 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,81 +25,63 @@ class EtcdClusterTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
-
-    private static EtcdCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void restoreKilledMembers() {
-        cluster.restoreAll();
-    }
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     @Test
     void everyMemberHasItsOwnIdAsEtcdListsIt() {
-        assertThat(new HashSet<>(cluster.memberIds())).hasSize(3);
-        CommandResult list = Etcdctl.at(cluster.clientEndpoint(0)).run("member", "list", "-w", "json");
+        assertThat(new HashSet<>(CLUSTER.cluster().memberIds())).hasSize(3);
+        CommandResult list = Etcdctl.at(CLUSTER.cluster().clientEndpoint(0)).run("member", "list", "-w", "json");
         assertThat(list.succeeded()).as(list::describe).isTrue();
-        for (MemberId id : cluster.memberIds()) {
+        for (MemberId id : CLUSTER.cluster().memberIds()) {
             assertThat(list.stdout()).contains("\"ID\":" + Long.toUnsignedString(id.value()));
         }
-        CommandResult table = Etcdctl.at(cluster.clientEndpoint(0)).run("member", "list");
-        assertThat(table.stdout()).as("etcdctl's table prints IDs in hex").contains(cluster.memberId(1).toString());
+        CommandResult table = Etcdctl.at(CLUSTER.cluster().clientEndpoint(0)).run("member", "list");
+        assertThat(table.stdout()).as("etcdctl's table prints IDs in hex").contains(CLUSTER.cluster().memberId(1).toString());
     }
 
     @Test
     void etcdctlTellsWhichMemberServedARequest() {
-        for (int index = 0; index < cluster.size(); index++) {
-            assertThat(Etcdctl.at(cluster.clientEndpoint(index)).requireServingMember())
-                    .as("the member at %s", cluster.clientEndpoint(index))
-                    .isEqualTo(cluster.memberId(index));
+        for (int index = 0; index < CLUSTER.cluster().size(); index++) {
+            assertThat(Etcdctl.at(CLUSTER.cluster().clientEndpoint(index)).requireServingMember())
+                    .as("the member at %s", CLUSTER.cluster().clientEndpoint(index))
+                    .isEqualTo(CLUSTER.cluster().memberId(index));
         }
     }
 
     @Test
     void killedMemberComesBackWithItsDataAndId() {
-        Etcdctl first = Etcdctl.at(cluster.clientEndpoint(0));
+        Etcdctl first = Etcdctl.at(CLUSTER.cluster().clientEndpoint(0));
         CommandResult put = first.run("put", "it/harness/restart", "kept");
         assertThat(put.succeeded()).as(put::describe).isTrue();
 
-        cluster.kill(1);
-        assertThat(cluster.isRunning(1)).isFalse();
-        assertThatThrownBy(() -> connect(cluster.clientPort(1)))
+        CLUSTER.cluster().kill(1);
+        assertThat(CLUSTER.cluster().isRunning(1)).isFalse();
+        assertThatThrownBy(() -> connect(CLUSTER.cluster().clientPort(1)))
                 .as("nothing listens on a killed member's port")
                 .isInstanceOf(ConnectException.class);
-        cluster.awaitHealthy();
+        CLUSTER.cluster().awaitHealthy();
         assertThat(first.run("put", "it/harness/restart", "written-while-down").succeeded())
                 .as("two of three members keep a quorum")
                 .isTrue();
 
-        cluster.restart(1);
-        cluster.awaitHealthy();
-        Etcdctl restarted = Etcdctl.at(cluster.clientEndpoint(1));
-        assertThat(restarted.requireServingMember()).isEqualTo(cluster.memberId(1));
+        CLUSTER.cluster().restart(1);
+        CLUSTER.cluster().awaitHealthy();
+        Etcdctl restarted = Etcdctl.at(CLUSTER.cluster().clientEndpoint(1));
+        assertThat(restarted.requireServingMember()).isEqualTo(CLUSTER.cluster().memberId(1));
         CommandResult get = restarted.run("get", "it/harness/restart", "--print-value-only");
         assertThat(get.stdout()).as(get::describe).isEqualTo("written-while-down\n");
     }
 
     @Test
     void jetcdTalksToAMemberDirectly() throws Exception {
-        try (Client client = Client.builder().endpoints("http://" + cluster.clientEndpoint(2)).build()) {
+        try (Client client = Client.builder().endpoints("http://" + CLUSTER.cluster().clientEndpoint(2)).build()) {
             ByteSequence key = ByteSequence.from("it/harness/jetcd", StandardCharsets.UTF_8);
             client.getKVClient().put(key, ByteSequence.from("direct", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
             GetResponse response = client.getKVClient().get(key).get(10, TimeUnit.SECONDS);
             assertThat(response.getKvs()).hasSize(1);
             assertThat(response.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo("direct");
-            assertThat(new MemberId(response.getHeader().getMemberId())).isEqualTo(cluster.memberId(2));
+            assertThat(new MemberId(response.getHeader().getMemberId())).isEqualTo(CLUSTER.cluster().memberId(2));
         }
     }
 

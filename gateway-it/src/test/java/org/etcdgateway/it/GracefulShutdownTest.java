@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +31,8 @@ class GracefulShutdownTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
     /** "At once" on a busy 2-core machine: the JVM has to run its signal handler first. */
@@ -40,21 +40,6 @@ class GracefulShutdownTest {
     /** The slack over the drain timeout for the JVM to close and exit. */
     private static final Duration EXIT_TIMEOUT = DRAIN_TIMEOUT.plusSeconds(5);
     private static final long FUTURE_TIMEOUT_SECONDS = 15;
-
-    private static EtcdCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void sigtermRefusesNewConnectionsDrainsAnOpenWatchAndExitsZero() throws Exception {
@@ -68,7 +53,7 @@ class GracefulShutdownTest {
             try {
                 WatchResponse created = responses.poll(FUTURE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 assertThat(created).as("the watch through the gateway is open").isNotNull();
-                Etcdctl member = Etcdctl.at(cluster.clientEndpoint(0));
+                Etcdctl member = Etcdctl.at(CLUSTER.cluster().clientEndpoint(0));
                 assertThat(member.run("put", key, "before").succeeded()).isTrue();
                 assertThat(nextEventValue(responses)).isEqualTo("before");
 
@@ -126,7 +111,7 @@ class GracefulShutdownTest {
 
     private static GatewayProcess startGateway() {
         GatewayProcess gateway = GatewayProcess.start(List.of(),
-                GatewayFlags.forCluster(cluster, "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s"));
+                GatewayFlags.forCluster(CLUSTER.cluster(), "--drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s"));
         DIAGNOSTICS.forTest("gateway", gateway::output);
         return gateway;
     }

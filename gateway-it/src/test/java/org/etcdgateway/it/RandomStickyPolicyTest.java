@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,26 +17,8 @@ class RandomStickyPolicyTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
-
-    private static EtcdCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void restoreKilledMembers() {
-        cluster.restoreAll();
-    }
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     @Test
     void newConnectionsStickToOneMember() {
@@ -58,8 +37,8 @@ class RandomStickyPolicyTest {
             assertThat(new HashSet<>(before)).as("members that served 3 sessions: %s", before).hasSize(1);
             MemberId sticky = before.get(0);
 
-            cluster.kill(cluster.indexOf(sticky));
-            cluster.awaitHealthy();
+            CLUSTER.cluster().kill(CLUSTER.cluster().indexOf(sticky));
+            CLUSTER.cluster().awaitHealthy();
             List<MemberId> after = Sessions.writesWithoutErrors(etcdctl, "it/random-sticky/killed/", 50);
 
             assertThat(new HashSet<>(after)).as("members that served 50 sessions after %s was killed: %s", sticky, after)
@@ -70,7 +49,7 @@ class RandomStickyPolicyTest {
     }
 
     private static GatewayProcess startGateway() {
-        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(cluster, "--policy", "random-sticky"));
+        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(CLUSTER.cluster(), "--policy", "random-sticky"));
         DIAGNOSTICS.forTest("gateway", gateway::output);
         return gateway;
     }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,29 +15,11 @@ class RoundRobinPolicyTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     /** After a member is healthy again, the gateway needs at most one retry delay to dial it; the rest is slack. */
     private static final Duration BACK_IN_ROTATION_TIMEOUT = GatewayFlags.RETRY_DELAY.plusSeconds(5);
-
-    private static EtcdCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void restoreKilledMembers() {
-        cluster.restoreAll();
-    }
 
     @Test
     void newConnectionsCycleOverEveryMember() {
@@ -48,20 +27,20 @@ class RoundRobinPolicyTest {
             List<MemberId> served = Sessions.servingMembers(Etcdctl.at(gateway.listenAddress()), 9);
 
             assertThat(new HashSet<>(served)).as("members that served 9 new sessions: %s", served)
-                    .containsExactlyInAnyOrderElementsOf(cluster.memberIds());
+                    .containsExactlyInAnyOrderElementsOf(CLUSTER.cluster().memberIds());
         }
     }
 
     @Test
     void killedMemberCostsClientsNothing() {
         try (GatewayProcess gateway = startGateway()) {
-            cluster.kill(0);
-            cluster.awaitHealthy();
+            CLUSTER.cluster().kill(0);
+            CLUSTER.cluster().awaitHealthy();
 
             List<MemberId> served = Sessions.writesWithoutErrors(Etcdctl.at(gateway.listenAddress()), "it/round-robin/killed/", 50);
 
             assertThat(new HashSet<>(served)).as("members that served 50 sessions with member 0 dead: %s", served)
-                    .containsExactlyInAnyOrder(cluster.memberId(1), cluster.memberId(2));
+                    .containsExactlyInAnyOrder(CLUSTER.cluster().memberId(1), CLUSTER.cluster().memberId(2));
             assertThat(gateway.isAlive()).isTrue();
         }
     }
@@ -70,25 +49,25 @@ class RoundRobinPolicyTest {
     void restartedMemberReturnsToRotation() {
         try (GatewayProcess gateway = startGateway()) {
             Etcdctl etcdctl = Etcdctl.at(gateway.listenAddress());
-            cluster.kill(1);
-            cluster.awaitHealthy();
+            CLUSTER.cluster().kill(1);
+            CLUSTER.cluster().awaitHealthy();
             // Enough sessions for the gateway to have dialled the dead member and taken it out.
-            assertThat(Sessions.servingMembers(etcdctl, 6)).doesNotContain(cluster.memberId(1));
+            assertThat(Sessions.servingMembers(etcdctl, 6)).doesNotContain(CLUSTER.cluster().memberId(1));
 
-            cluster.restart(1);
-            cluster.awaitHealthy();
+            CLUSTER.cluster().restart(1);
+            CLUSTER.cluster().awaitHealthy();
 
             MemberId returned = Poll.until("member 1 to serve a session through the gateway again", BACK_IN_ROTATION_TIMEOUT,
-                    () -> etcdctl.servingMember().filter(cluster.memberId(1)::equals));
-            assertThat(returned).isEqualTo(cluster.memberId(1));
+                    () -> etcdctl.servingMember().filter(CLUSTER.cluster().memberId(1)::equals));
+            assertThat(returned).isEqualTo(CLUSTER.cluster().memberId(1));
             List<MemberId> served = Sessions.servingMembers(etcdctl, 6);
             assertThat(new HashSet<>(served)).as("members that served 6 sessions after the restart: %s", served)
-                    .containsExactlyInAnyOrderElementsOf(cluster.memberIds());
+                    .containsExactlyInAnyOrderElementsOf(CLUSTER.cluster().memberIds());
         }
     }
 
     private static GatewayProcess startGateway() {
-        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(cluster, "--policy", "round-robin"));
+        GatewayProcess gateway = GatewayProcess.start(List.of(), GatewayFlags.forCluster(CLUSTER.cluster(), "--policy", "round-robin"));
         DIAGNOSTICS.forTest("gateway", gateway::output);
         return gateway;
     }

@@ -17,8 +17,6 @@ import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.config.SettingsReader;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.api.policy.LoadBalancingPolicyProvider;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,30 +32,17 @@ class ThirdPartyPolicyTest {
 
     @RegisterExtension
     static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
     @TempDir
     static Path pluginDirectory;
 
     private static Path pluginJar;
-    private static EtcdCluster cluster;
 
     @BeforeAll
-    static void buildPluginAndStartCluster() {
+    static void buildPlugin() {
         pluginJar = PolicyPluginJar.build(pluginDirectory);
-        cluster = EtcdCluster.start(3);
-        DIAGNOSTICS.forClass("etcd cluster", cluster::logTails);
-    }
-
-    @AfterEach
-    void restoreKilledMembers() {
-        cluster.restoreAll();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** The plugin itself, loaded as the gateway would load it; if this fails, the gateway test below means nothing. */
@@ -82,7 +67,7 @@ class ThirdPartyPolicyTest {
     @Test
     void withoutThePluginJarTheNameIsUnknown() {
         CommandResult result = GatewayProcess.runUntilExit(
-                GatewayFlags.forCluster(cluster, "--policy", PolicyPluginJar.POLICY_NAME), Duration.ofSeconds(20));
+                GatewayFlags.forCluster(CLUSTER.cluster(), "--policy", PolicyPluginJar.POLICY_NAME), Duration.ofSeconds(20));
 
         assertThat(result.exitCode()).as(result::describe).isEqualTo(2);
         assertThat(result.stderr()).contains(PolicyPluginJar.POLICY_NAME);
@@ -90,30 +75,30 @@ class ThirdPartyPolicyTest {
 
     @Test
     void gatewaySendsEveryConnectionToTheUsableMemberWithTheHighestPort() {
-        List<Integer> byPortDescending = IntStream.range(0, cluster.size()).boxed()
-                .sorted(Comparator.comparingInt(cluster::clientPort).reversed())
+        List<Integer> byPortDescending = IntStream.range(0, CLUSTER.cluster().size()).boxed()
+                .sorted(Comparator.comparingInt(CLUSTER.cluster()::clientPort).reversed())
                 .toList();
         int highest = byPortDescending.get(0);
         int nextHighest = byPortDescending.get(1);
         try (GatewayProcess gateway = GatewayProcess.start(List.of(pluginJar),
-                GatewayFlags.forCluster(cluster, "--policy", PolicyPluginJar.POLICY_NAME))) {
+                GatewayFlags.forCluster(CLUSTER.cluster(), "--policy", PolicyPluginJar.POLICY_NAME))) {
             DIAGNOSTICS.forTest("gateway", gateway::output);
             Etcdctl etcdctl = Etcdctl.at(gateway.listenAddress());
 
             List<MemberId> served = Sessions.servingMembers(etcdctl, 6);
             assertThat(new HashSet<>(served))
                     .as("members that served 6 sessions; the highest client port is %d, member %s",
-                            cluster.clientPort(highest), cluster.memberId(highest))
-                    .containsExactly(cluster.memberId(highest));
+                            CLUSTER.cluster().clientPort(highest), CLUSTER.cluster().memberId(highest))
+                    .containsExactly(CLUSTER.cluster().memberId(highest));
 
             // The plugin only sees the usable endpoints: with the highest one dead, the next one wins.
-            cluster.kill(highest);
-            cluster.awaitHealthy();
+            CLUSTER.cluster().kill(highest);
+            CLUSTER.cluster().awaitHealthy();
             List<MemberId> servedAfterKill = Sessions.writesWithoutErrors(etcdctl, "it/plugin/after-kill/", 6);
             assertThat(new HashSet<>(servedAfterKill))
                     .as("members that served 6 sessions with member %s dead; the next highest port is %d, member %s",
-                            cluster.memberId(highest), cluster.clientPort(nextHighest), cluster.memberId(nextHighest))
-                    .containsExactly(cluster.memberId(nextHighest));
+                            CLUSTER.cluster().memberId(highest), CLUSTER.cluster().clientPort(nextHighest), CLUSTER.cluster().memberId(nextHighest))
+                    .containsExactly(CLUSTER.cluster().memberId(nextHighest));
         }
     }
 
