@@ -42,7 +42,7 @@ final class ConfigLoader {
      * @param flagNames config path to the flag that sets it, for messages
      * @param file  the {@code --config} file, or null
      */
-    Result load(Map<String, String> flags, Map<String, String> flagNames, Path file) {
+    Result load(Map<String, ?> flags, Map<String, String> flagNames, Path file) {
         List<ConfigError> errors = new ArrayList<>();
         Config reference;
         try {
@@ -53,7 +53,7 @@ final class ConfigLoader {
         }
 
         Config fromFlags = ConfigFactory.empty();
-        for (Map.Entry<String, String> flag : flags.entrySet()) {
+        for (Map.Entry<String, ?> flag : flags.entrySet()) {
             Config one = ConfigFactory.parseMap(Map.of(flag.getKey(), flag.getValue()), flagNames.get(flag.getKey()));
             fromFlags = one.withFallback(fromFlags);
         }

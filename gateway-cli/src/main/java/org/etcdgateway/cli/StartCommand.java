@@ -57,32 +57,72 @@ final class StartCommand implements Callable<Integer> {
             description = "How an endpoint is chosen: random-sticky, round-robin, weighted-round-robin, or a plugin's name (default: random-sticky)")
     private String policy;
 
+    @Option(names = "--discovery-srv", paramLabel = "DOMAIN",
+            description = "Find the endpoints in DNS SRV records _etcd-client-ssl._tcp.DOMAIN and _etcd-client._tcp.DOMAIN, looked up again when their TTL runs out")
+    private String discoverySrv;
+
+    @Option(names = "--discovery-srv-name", paramLabel = "NAME",
+            description = "With --discovery-srv: look up _etcd-client-ssl-NAME._tcp and _etcd-client-NAME._tcp instead")
+    private String discoverySrvName;
+
+    @Option(names = "--discovery-dns-server", paramLabel = "HOST[:PORT]", split = ",",
+            description = "With --discovery-srv: the DNS server to ask; repeatable (default: the system's resolvers)")
+    private List<String> discoveryDnsServers;
+
+    @Option(names = "--insecure-discovery",
+            description = "With --discovery-srv: also use plain (non-TLS) _etcd-client targets")
+    private boolean insecureDiscovery;
+
+    @Option(names = "--trusted-ca-file", paramLabel = "FILE",
+            description = "With --discovery-srv: check each TLS target with a handshake against these CAs (PEM) before using it")
+    private String trustedCaFile;
+
+    @Option(names = "--discovery", paramLabel = "URL",
+            description = "Find the members through etcd's v2 discovery protocol at URL (as etcd --discovery)")
+    private String discoveryUrl;
+
+    @Option(names = "--member-sync",
+            description = "Ask the cluster for its members every --sync-interval and follow them; the first endpoints come from --endpoints or --discovery-srv")
+    private boolean memberSync;
+
+    @Option(names = "--sync-interval", paramLabel = "DURATION",
+            description = "With --member-sync: how often the member list is read (default: 30s)")
+    private String syncInterval;
+
     @Option(names = "--config", paramLabel = "FILE", description = "A HOCON file with any of the settings in reference.conf")
     private Path configFile;
 
     /** The config key each flag sets. */
-    private static final Map<String, String> FLAG_KEYS = Map.of(
-            "--endpoints", "gateway.discovery.static.endpoints",
-            "--listen-addr", "gateway.transport.tcp.listen-addr",
-            "--retry-delay", "gateway.transport.tcp.retry-delay",
-            "--dial-timeout", "gateway.transport.tcp.dial-timeout",
-            "--drain-timeout", "gateway.transport.tcp.drain-timeout",
-            "--policy", "gateway.policy.provider");
+    private static final Map<String, String> FLAG_KEYS = Map.ofEntries(
+            Map.entry("--endpoints", "gateway.discovery.static.endpoints"),
+            Map.entry("--listen-addr", "gateway.transport.tcp.listen-addr"),
+            Map.entry("--retry-delay", "gateway.transport.tcp.retry-delay"),
+            Map.entry("--dial-timeout", "gateway.transport.tcp.dial-timeout"),
+            Map.entry("--drain-timeout", "gateway.transport.tcp.drain-timeout"),
+            Map.entry("--policy", "gateway.policy.provider"),
+            Map.entry("--discovery-srv", "gateway.discovery.dns-srv.domain"),
+            Map.entry("--discovery-srv-name", "gateway.discovery.dns-srv.service-name"),
+            Map.entry("--discovery-dns-server", "gateway.discovery.dns-srv.dns-servers"),
+            Map.entry("--insecure-discovery", "gateway.discovery.dns-srv.insecure"),
+            Map.entry("--trusted-ca-file", "gateway.discovery.dns-srv.trusted-ca-file"),
+            Map.entry("--discovery", "gateway.discovery.discovery-url.url"),
+            Map.entry("--sync-interval", "gateway.discovery.etcd-members.sync-interval"));
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         List<String> errors = new ArrayList<>(unmatchedArguments());
 
-        Map<String, String> pathsToValues = new LinkedHashMap<>();
+        Map<String, Object> pathsToValues = new LinkedHashMap<>();
         Map<String, String> pathsToFlags = new LinkedHashMap<>();
         FLAG_KEYS.forEach((flag, path) -> {
-            String value = spec.findOption(flag).getValue();
-            if (value != null) {
+            Object value = spec.findOption(flag).getValue();
+            if (value != null && !Boolean.FALSE.equals(value)) {
                 pathsToValues.put(path, value);
                 pathsToFlags.put(path, flag);
             }
         });
+        errors.addAll(chooseDiscovery(pathsToValues, pathsToFlags));
 
         ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         ConfigLoader.Result loaded = new ConfigLoader(classLoader).load(pathsToValues, pathsToFlags, configFile);
@@ -139,6 +179,53 @@ final class StartCommand implements Callable<Integer> {
         flushLogs();
         System.err.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * The discovery flags also choose the provider, as etcd's flags do: --discovery the v2
+     * discovery protocol, --member-sync the member list (seeded by --discovery-srv or
+     * --endpoints), --discovery-srv the SRV records, --endpoints the static list. Two flags that
+     * each name where the endpoints come from are an error, rather than one silently winning.
+     */
+    private List<String> chooseDiscovery(Map<String, Object> pathsToValues, Map<String, String> pathsToFlags) {
+        List<String> sources = new ArrayList<>();
+        if (discoveryUrl != null) {
+            sources.add("--discovery");
+        }
+        if (discoverySrv != null) {
+            sources.add("--discovery-srv");
+        }
+        if (endpoints != null) {
+            sources.add("--endpoints");
+        }
+        if (sources.size() > 1) {
+            return List.of(String.join(" and ", sources) + " each say where the endpoints come from"
+                    + " (expected: one of them; --member-sync then follows the cluster from there)");
+        }
+        if (memberSync && discoveryUrl != null) {
+            return List.of("--member-sync and --discovery (expected: one of them; the discovery URL already"
+                    + " reads the members from the cluster)");
+        }
+        String provider;
+        String flag;
+        if (memberSync) {
+            provider = "etcd-members";
+            flag = "--member-sync";
+            pathsToValues.put("gateway.discovery.etcd-members.seed", discoverySrv != null ? "dns-srv" : "static");
+            pathsToFlags.put("gateway.discovery.etcd-members.seed", flag);
+        } else if (!sources.isEmpty()) {
+            flag = sources.get(0);
+            provider = switch (flag) {
+                case "--discovery" -> "discovery-url";
+                case "--discovery-srv" -> "dns-srv";
+                default -> "static";
+            };
+        } else {
+            return List.of();
+        }
+        pathsToValues.put("gateway.discovery.provider", provider);
+        pathsToFlags.put("gateway.discovery.provider", flag);
+        return List.of();
     }
 
     private List<String> unmatchedArguments() {

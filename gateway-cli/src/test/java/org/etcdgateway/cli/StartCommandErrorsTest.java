@@ -95,6 +95,17 @@ class StartCommandErrorsTest {
     }
 
     @Test
+    void twoFlagsThatEachNameWhereEndpointsComeFromAreAnError() {
+        Run run = run("start", "--discovery-srv", "example.com", "--endpoints", "10.0.0.1:2379");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--discovery-srv and --endpoints each say where the endpoints come from");
+
+        Run withUrl = run("start", "--discovery", "http://127.0.0.1:1/token", "--member-sync");
+        assertThat(withUrl.exitCode()).isEqualTo(2);
+        assertThat(withUrl.err()).contains("--member-sync and --discovery");
+    }
+
+    @Test
     void aMissingConfigFileIsAnError() {
         Run run = run("start", "--config", directory.resolve("absent.conf").toString());
         assertThat(run.exitCode()).isEqualTo(2);
