@@ -44,9 +44,14 @@ final class ConfigLoader {
      */
     Result load(Map<String, ?> flags, Map<String, String> flagNames, Path file) {
         List<ConfigError> errors = new ArrayList<>();
+        // The resolved defaults name every known key; the unresolved ones are what the given
+        // settings fall back on, so that reference.conf's own substitutions (etcd-members' seeds
+        // are the static endpoints) see the flags and the file, not just other defaults.
         Config reference;
+        Config unresolvedReference;
         try {
             reference = ConfigFactory.defaultReference(classLoader);
+            unresolvedReference = ConfigFactory.defaultReferenceUnresolved(classLoader);
         } catch (ConfigException e) {
             errors.add(new ConfigError("reference.conf", null, "valid defaults: " + e.getMessage(), null));
             return new Result(ConfigFactory.empty(), errors);
@@ -69,7 +74,7 @@ final class ConfigLoader {
             return new Result(ConfigFactory.empty(), errors);
         }
         try {
-            return new Result(given.withFallback(reference).resolve(), List.of());
+            return new Result(given.withFallback(unresolvedReference).resolve(), List.of());
         } catch (ConfigException e) {
             errors.add(new ConfigError(file == null ? "configuration" : file.toString(), null,
                     "substitutions that resolve: " + e.getMessage(), null));

@@ -66,7 +66,7 @@ final class StartCommand implements Callable<Integer> {
     private String discoverySrvName;
 
     @Option(names = "--discovery-dns-server", paramLabel = "HOST[:PORT]", split = ",",
-            description = "With --discovery-srv: the DNS server to ask; repeatable (default: the system's resolvers)")
+            description = "With --discovery-srv: the DNS server to ask, for the SRV records and their targets' addresses; repeatable (default: the system's resolvers)")
     private List<String> discoveryDnsServers;
 
     @Option(names = "--insecure-discovery",

@@ -44,6 +44,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDefaultsOwnSubstitutionsSeeTheFlags() {
+        String path = "gateway.discovery.static.endpoints";
+        ConfigLoader.Result result = loader.load(Map.of(path, "10.0.0.1:2379"), Map.of(path, "--endpoints"), null);
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.config().getString("gateway.discovery.etcd-members.endpoints")).isEqualTo("10.0.0.1:2379");
+    }
+
+    @Test
     void keysOutsideEveryReferenceConfAreUnknown() throws IOException {
         Path file = Files.writeString(directory.resolve("gateway.conf"), """
                 gateway.policy.provider = round-robin

@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -17,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * A real etcd cluster on loopback: every member a process of the {@code etcd} binary with free
  * ports and a data directory in a temp directory of its own. Members are addressed by index,
- * 0 to {@code size() - 1}, which stays the same across kills and restarts.
+ * 0 to {@code size() - 1}, which stays the same across kills, restarts and member changes: an
+ * added member gets the next index, a removed one keeps its own.
  */
 final class EtcdCluster implements AutoCloseable {
 
@@ -26,19 +29,38 @@ final class EtcdCluster implements AutoCloseable {
     /** Free ports are only free until someone takes them; a clash is retried with new ones. */
     private static final int START_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 40;
+    /** etcd takes a membership change once its members have been connected for 5 s; the rest is slack. */
+    private static final Duration RECONFIGURATION_TIMEOUT = Duration.ofSeconds(20);
+    /** The line of {@code etcdctl member add}'s output that holds the cluster the new member is to join. */
+    private static final Pattern MEMBER_ADD_INITIAL_CLUSTER = Pattern.compile("ETCD_INITIAL_CLUSTER=\"([^\"]+)\"");
 
+    private final String executable;
     private final Path directory;
+    private final String token;
+    private final List<String> extraFlags;
+    /** Every member ever started, removed ones included, so that indexes stay what they were. */
     private final List<EtcdMember> members;
     private final List<MemberId> memberIds = new ArrayList<>();
 
-    private EtcdCluster(Path directory, List<EtcdMember> members) {
+    private EtcdCluster(String executable, Path directory, String token, List<String> extraFlags, List<EtcdMember> members) {
+        this.executable = executable;
         this.directory = directory;
-        this.members = List.copyOf(members);
+        this.token = token;
+        this.extraFlags = List.copyOf(extraFlags);
+        this.members = new ArrayList<>(members);
     }
 
     /** Starts a cluster of {@code size} members with the {@code etcd} on PATH and waits until it is healthy. */
     static EtcdCluster start(int size) {
         return start("etcd", size);
+    }
+
+    /**
+     * Starts a cluster of {@code size} members that also serve etcd's v2 API ({@code --enable-v2}),
+     * as a discovery service does: etcd's v2 discovery protocol is made of v2 keys requests.
+     */
+    static EtcdCluster startWithV2Api(int size) {
+        return start(Executables.require("etcd", "etcd-server"), size, List.of("--enable-v2"));
     }
 
     /**
@@ -49,9 +71,12 @@ final class EtcdCluster implements AutoCloseable {
      *                               up, with the members' log tails
      */
     static EtcdCluster start(String etcdExecutable, int size) {
-        String executable = Executables.require(etcdExecutable, "etcd-server");
+        return start(Executables.require(etcdExecutable, "etcd-server"), size, List.of());
+    }
+
+    private static EtcdCluster start(String executable, int size, List<String> extraFlags) {
         for (int attempt = 1; ; attempt++) {
-            EtcdCluster cluster = create(executable, size);
+            EtcdCluster cluster = create(executable, size, extraFlags);
             try {
                 cluster.members.forEach(EtcdMember::start);
                 cluster.awaitHealthy();
@@ -69,7 +94,7 @@ final class EtcdCluster implements AutoCloseable {
         }
     }
 
-    private static EtcdCluster create(String executable, int size) {
+    private static EtcdCluster create(String executable, int size, List<String> extraFlags) {
         Path directory;
         try {
             directory = Files.createTempDirectory("etcd-cluster-");
@@ -84,23 +109,110 @@ final class EtcdCluster implements AutoCloseable {
         String token = "it-" + UUID.randomUUID();
         List<EtcdMember> members = IntStream.range(0, size)
                 .mapToObj(index -> new EtcdMember(executable, "member-" + index, ports.get(2 * index),
-                        ports.get(2 * index + 1), directory, initialCluster, token))
+                        ports.get(2 * index + 1), directory, initialCluster, "new", token, extraFlags))
                 .toList();
-        return new EtcdCluster(directory, members);
+        return new EtcdCluster(executable, directory, token, extraFlags, members);
     }
 
     private void readMemberIds() {
         for (EtcdMember member : members) {
-            Etcdctl etcdctl = Etcdctl.at(member.clientEndpoint());
-            memberIds.add(Poll.until("the member ID of " + member, Duration.ofSeconds(10), () -> {
-                CommandResult status = etcdctl.run("endpoint", "status", "-w", "json");
-                return status.succeeded() ? MemberId.findInJson(status.stdout()) : Optional.empty();
-            }));
+            memberIds.add(readMemberId(member));
         }
     }
 
+    private static MemberId readMemberId(EtcdMember member) {
+        Etcdctl etcdctl = Etcdctl.at(member.clientEndpoint());
+        return Poll.until("the member ID of " + member, Duration.ofSeconds(10), () -> {
+            CommandResult status = etcdctl.run("endpoint", "status", "-w", "json");
+            return status.succeeded() ? MemberId.findInJson(status.stdout()) : Optional.empty();
+        });
+    }
+
+    /**
+     * Adds a member as an operator does: {@code etcdctl member add} on a running member, then the
+     * new member started with the cluster etcdctl printed and {@code --initial-cluster-state
+     * existing}. Waits until the whole cluster, the new member included, is healthy.
+     *
+     * @return the new member's index
+     */
+    int addMember() {
+        int index = members.size();
+        String name = "member-" + index;
+        List<Integer> ports = FreePorts.allocate(2);
+        String peerUrl = "http://127.0.0.1:" + ports.get(1);
+        CommandResult added = reconfigure("etcdctl member add " + name, Etcdctl.at(runningClientEndpoint()),
+                "member", "add", name, "--peer-urls", peerUrl);
+        Matcher initialCluster = MEMBER_ADD_INITIAL_CLUSTER.matcher(added.stdout());
+        if (!initialCluster.find()) {
+            throw new AssertionError("no ETCD_INITIAL_CLUSTER in what etcdctl member add printed:\n" + added.describe());
+        }
+        EtcdMember member = new EtcdMember(executable, name, ports.get(0), ports.get(1), directory, initialCluster.group(1),
+                "existing", token, extraFlags);
+        members.add(member);
+        member.start();
+        awaitHealthy();
+        memberIds.add(readMemberId(member));
+        return index;
+    }
+
+    /**
+     * Removes member {@code index} as an operator does, {@code etcdctl member remove} on another
+     * member, kills what is left of its process, and waits until the remaining members are
+     * healthy. Its index stays taken.
+     */
+    void removeMember(int index) {
+        EtcdMember removed = members.get(index);
+        MemberId id = memberIds.get(index);
+        Etcdctl etcdctl = Etcdctl.at(members.stream().filter(member -> member != removed && member.shouldRun())
+                .findFirst().orElseThrow(() -> new IllegalStateException("no other running member to remove " + removed + " with"))
+                .clientEndpoint());
+        reconfigure("etcdctl member remove " + id, etcdctl, "member", "remove", id.toString());
+        removed.markRemoved();
+        awaitHealthy();
+    }
+
+    /**
+     * Runs a membership change until etcd takes it. etcd refuses one ("unhealthy cluster") until
+     * enough members have been connected for 5 seconds, which a cluster that just started or just
+     * grew has not; anything else is a failure at once.
+     */
+    private static CommandResult reconfigure(String what, Etcdctl etcdctl, String... arguments) {
+        return Poll.until(what + " to be accepted", RECONFIGURATION_TIMEOUT, () -> {
+            CommandResult result = etcdctl.run(arguments);
+            if (result.succeeded()) {
+                return Optional.of(result);
+            }
+            if (!result.stderr().contains("unhealthy cluster")) {
+                throw new AssertionError(what + " failed:\n" + result.describe());
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** How many members were ever started, removed ones included: indexes run from 0 to {@code size() - 1}. */
     int size() {
         return members.size();
+    }
+
+    /** True unless member {@code index} was removed from the cluster. */
+    boolean isMember(int index) {
+        return !members.get(index).isRemoved();
+    }
+
+    /** {@code http://127.0.0.1:<peer port>} of member {@code index}. */
+    String peerUrl(int index) {
+        return members.get(index).peerUrl();
+    }
+
+    /** {@code member-<index>}: member {@code index}'s name. */
+    String name(int index) {
+        return members.get(index).name();
+    }
+
+    private String runningClientEndpoint() {
+        return members.stream().filter(EtcdMember::shouldRun).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no member of the cluster is running"))
+                .clientEndpoint();
     }
 
     /** {@code 127.0.0.1:<client port>} of member {@code index}. */
@@ -108,13 +220,18 @@ final class EtcdCluster implements AutoCloseable {
         return members.get(index).clientEndpoint();
     }
 
+    /** Every member's client address, removed members left out. */
     List<String> clientEndpoints() {
-        return members.stream().map(EtcdMember::clientEndpoint).toList();
+        return currentMembers().map(EtcdMember::clientEndpoint).toList();
     }
 
-    /** Every member's IPv6 loopback client address, {@code [::1]:<client port>}. */
+    /** Every member's IPv6 loopback client address, {@code [::1]:<client port>}, removed members left out. */
     List<String> ipv6ClientEndpoints() {
-        return members.stream().map(EtcdMember::ipv6ClientEndpoint).toList();
+        return currentMembers().map(EtcdMember::ipv6ClientEndpoint).toList();
+    }
+
+    private Stream<EtcdMember> currentMembers() {
+        return members.stream().filter(member -> !member.isRemoved());
     }
 
     /** Every member's client address, comma-separated, as {@code --endpoints} takes them. */
@@ -130,8 +247,9 @@ final class EtcdCluster implements AutoCloseable {
         return memberIds.get(index);
     }
 
+    /** Every member's ID, removed members left out. */
     List<MemberId> memberIds() {
-        return List.copyOf(memberIds);
+        return IntStream.range(0, members.size()).filter(this::isMember).mapToObj(memberIds::get).toList();
     }
 
     /** The index of the member with {@code id}. */
@@ -175,7 +293,7 @@ final class EtcdCluster implements AutoCloseable {
 
     /** Restarts every member a test killed and waits until the whole cluster is healthy again. */
     void restoreAll() {
-        members.stream().filter(member -> !member.isRunning()).forEach(EtcdMember::start);
+        currentMembers().filter(member -> !member.isRunning()).forEach(EtcdMember::start);
         awaitHealthy();
     }
 

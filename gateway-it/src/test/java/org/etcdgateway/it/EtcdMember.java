@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,12 +34,20 @@ final class EtcdMember {
     private final Path dataDirectory;
     private final Path logFile;
     private final String initialCluster;
+    private final String initialClusterState;
     private final String clusterToken;
+    private final List<String> extraFlags;
     private volatile Process process;
     private volatile boolean killedOnPurpose;
+    private volatile boolean removed;
 
+    /**
+     * @param initialClusterState {@code new} for a member of a new cluster, {@code existing} for
+     *                            one added with {@code etcdctl member add}
+     * @param extraFlags          more etcd flags, such as {@code --enable-v2}
+     */
     EtcdMember(String executable, String name, int clientPort, int peerPort, Path directory,
-            String initialCluster, String clusterToken) {
+            String initialCluster, String initialClusterState, String clusterToken, List<String> extraFlags) {
         this.executable = executable;
         this.name = name;
         this.clientPort = clientPort;
@@ -46,7 +55,9 @@ final class EtcdMember {
         this.dataDirectory = directory.resolve(name + ".etcd");
         this.logFile = directory.resolve(name + ".log");
         this.initialCluster = initialCluster;
+        this.initialClusterState = initialClusterState;
         this.clusterToken = clusterToken;
+        this.extraFlags = List.copyOf(extraFlags);
     }
 
     /** {@code name=http://127.0.0.1:<peer port>}, this member's entry in {@code --initial-cluster}. */
@@ -62,8 +73,11 @@ final class EtcdMember {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running");
         }
+        if (removed) {
+            throw new IllegalStateException(name + " was removed from the cluster; etcd would refuse to start it again");
+        }
         killedOnPurpose = false;
-        List<String> command = List.of(executable,
+        List<String> command = new ArrayList<>(List.of(executable,
                 "--name", name,
                 "--data-dir", dataDirectory.toString(),
                 // Also on IPv6 loopback, for the tests of the gateway's IPv6 endpoints.
@@ -72,14 +86,15 @@ final class EtcdMember {
                 "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-cluster", initialCluster,
-                "--initial-cluster-state", "new",
+                "--initial-cluster-state", initialClusterState,
                 "--initial-cluster-token", clusterToken,
                 // Loopback round trips are microseconds: short timers make elections after a kill take
                 // a fraction of a second instead of several.
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
                 "--logger", "zap",
-                "--log-outputs", "stderr");
+                "--log-outputs", "stderr"));
+        command.addAll(extraFlags);
         try {
             process = ProcessReaper.register(new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -115,9 +130,23 @@ final class EtcdMember {
         return running != null && running.isAlive();
     }
 
-    /** True when the member is meant to run: started, and not killed by the test since. */
+    /** True when the member is meant to run: started, and not killed or removed by the test since. */
     boolean shouldRun() {
-        return process != null && !killedOnPurpose;
+        return process != null && !killedOnPurpose && !removed;
+    }
+
+    /**
+     * Marks the member as removed from the cluster ({@code etcdctl member remove}) and kills what
+     * is left of it: a removed member stops serving and is never to be started again.
+     */
+    void markRemoved() {
+        removed = true;
+        kill();
+    }
+
+    /** True once {@link #markRemoved()} was called. */
+    boolean isRemoved() {
+        return removed;
     }
 
     /** True when the process exited without the test killing it: a bad flag, a port taken, a crash. */
@@ -155,6 +184,11 @@ final class EtcdMember {
 
     int clientPort() {
         return clientPort;
+    }
+
+    /** {@code http://127.0.0.1:<peer port>}, where the other members, and etcd's {@code /members}, reach it. */
+    String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
     }
 
     /** {@code 127.0.0.1:<client port>}, as the gateway's {@code --endpoints} and etcdctl take it. */

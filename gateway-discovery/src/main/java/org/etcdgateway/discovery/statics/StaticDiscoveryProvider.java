@@ -1,10 +1,6 @@
 package org.etcdgateway.discovery.statics;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import org.etcdgateway.api.AddressFormatException;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.config.SettingsReader;
@@ -34,20 +30,9 @@ public final class StaticDiscoveryProvider implements EndpointDiscoveryProvider<
 
     @Override
     public Settings parseSettings(SettingsReader settings) throws InvalidConfigException {
-        List<String> texts = settings.stringList("endpoints");
-        Set<Endpoint> endpoints = new LinkedHashSet<>();
-        for (String text : texts) {
-            try {
-                endpoints.add(Endpoint.parse(text, SOURCE));
-            } catch (AddressFormatException e) {
-                settings.error("endpoints", e.text(), e.expected());
-            }
-        }
-        if (texts.isEmpty() && settings.errors().isEmpty()) {
-            settings.error("endpoints", "", "at least one endpoint, as in 127.0.0.1:2379");
-        }
+        List<Endpoint> endpoints = EndpointList.read(settings, "endpoints", SOURCE);
         settings.throwIfInvalid();
-        return new Settings(new ArrayList<>(endpoints));
+        return new Settings(endpoints);
     }
 
     @Override
