@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.discovery.DiscoveryException;
+import org.etcdgateway.discovery.refresh.ManualScheduler;
 import org.etcdgateway.discovery.srv.SrvResolver.SrvTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.discovery.DiscoveryException;
+import org.etcdgateway.discovery.refresh.LogCapture;
 import org.etcdgateway.discovery.refresh.RefreshingDiscovery;
 import org.etcdgateway.discovery.srv.SrvEndpointLookup.TargetHosts;
 import org.etcdgateway.discovery.srv.SrvResolver.SrvTarget;
