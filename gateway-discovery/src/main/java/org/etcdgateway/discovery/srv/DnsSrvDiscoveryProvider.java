@@ -50,10 +50,11 @@ public final class DnsSrvDiscoveryProvider implements EndpointDiscoveryProvider<
      * @param maximumTtl          the most time between two lookups
      * @param lookupTimeout       how long the query for one record name may take, over all servers
      * @param tlsHandshakeTimeout how long the TLS check of one target may take
+     * @param records             which of etcd's SRV records: the members' client or peer addresses
      */
     public record Settings(String domain, String serviceName, List<HostAndPort> dnsServers, boolean insecure,
             Optional<TrustedCaFile> trustedCaFile, Duration minimumTtl, Duration maximumTtl, Duration lookupTimeout,
-            Duration tlsHandshakeTimeout) {
+            Duration tlsHandshakeTimeout, Records records) {
 
         public Settings {
             Objects.requireNonNull(domain, "domain");
@@ -65,6 +66,7 @@ public final class DnsSrvDiscoveryProvider implements EndpointDiscoveryProvider<
             Objects.requireNonNull(trustedCaFile, "trustedCaFile");
             Objects.requireNonNull(lookupTimeout, "lookupTimeout");
             Objects.requireNonNull(tlsHandshakeTimeout, "tlsHandshakeTimeout");
+            Objects.requireNonNull(records, "records");
             if (minimumTtl.compareTo(maximumTtl) > 0) {
                 throw new IllegalArgumentException("minimumTtl: " + Durations.format(minimumTtl)
                         + " (expected: at most maximumTtl, " + Durations.format(maximumTtl) + ")");
@@ -73,16 +75,40 @@ public final class DnsSrvDiscoveryProvider implements EndpointDiscoveryProvider<
 
         /** {@code _etcd-client-ssl._tcp.<domain>}, or {@code _etcd-client-ssl-<name>._tcp.<domain>}: secure targets. */
         public String secureRecordName() {
-            return recordName("_etcd-client-ssl");
+            return recordName(records.service() + "-ssl");
         }
 
         /** {@code _etcd-client._tcp.<domain>}, or {@code _etcd-client-<name>._tcp.<domain>}: plain targets. */
         public String plainRecordName() {
-            return recordName("_etcd-client");
+            return recordName(records.service());
+        }
+
+        /** The same settings for the members' peer addresses ({@code _etcd-server-ssl}, {@code _etcd-server}). */
+        public Settings forServerRecords() {
+            return new Settings(domain, serviceName, dnsServers, insecure, trustedCaFile, minimumTtl, maximumTtl,
+                    lookupTimeout, tlsHandshakeTimeout, Records.SERVER);
         }
 
         private String recordName(String service) {
             return DnsSrvDiscoveryProvider.recordName(service, serviceName, domain);
+        }
+    }
+
+    /** Which of etcd's SRV records are looked up, as etcd names them. */
+    public enum Records {
+        /** {@code _etcd-client-ssl} and {@code _etcd-client}: where members serve clients. */
+        CLIENT("_etcd-client"),
+        /** {@code _etcd-server-ssl} and {@code _etcd-server}: where members serve their peers. */
+        SERVER("_etcd-server");
+
+        private final String service;
+
+        Records(String service) {
+            this.service = service;
+        }
+
+        String service() {
+            return service;
         }
     }
 
@@ -137,7 +163,7 @@ public final class DnsSrvDiscoveryProvider implements EndpointDiscoveryProvider<
         }
         settings.throwIfInvalid();
         return new Settings(domain, serviceName, dnsServers, insecure, trustedCaFile, minimumTtl, maximumTtl,
-                lookupTimeout, tlsHandshakeTimeout);
+                lookupTimeout, tlsHandshakeTimeout, Records.CLIENT);
     }
 
     private static String domain(SettingsReader settings) {

@@ -65,14 +65,16 @@ class DiscoveryUrlDiscoveryTest {
         AtomicInteger reads = new AtomicInteger();
         discoveryService.route(TOKEN_PATH, request -> registered(peers.subList(0, Math.min(reads.incrementAndGet(), 3))));
 
-        try (EndpointDiscovery discovery = discovery("10ms", "1m"); LogCapture log = LogCapture.of(DiscoveryUrlDiscovery.class)) {
+        try (EndpointDiscovery discovery = discovery("10ms", "1m"); LogCapture log = LogCapture.of(DiscoveryUrlDiscovery.class);
+             LogCapture peerLog = LogCapture.of(PeerMembersDiscovery.class)) {
             discovery.start(delivered::add);
 
-            assertThat(log.messages()).hasSize(3);
+            assertThat(log.messages()).hasSize(2);
             assertThat(log.messages().get(0)).isEqualTo("discovery discovery-url: " + discoveryService.uri(TOKEN_PATH)
                     + ": 1 of 3 members are registered; looking again every 10ms, for up to " + log.messages().get(0).split("up to ")[1]);
             assertThat(log.messages().get(1)).contains(": 2 of 3 members are registered; looking again every 10ms");
-            assertThat(log.messages().get(2)).startsWith("discovery discovery-url: members from peer " + peers.get(0).baseUrl());
+            assertThat(peerLog.messages()).hasSize(1);
+            assertThat(peerLog.messages().get(0)).startsWith("discovery discovery-url: members from peer " + peers.get(0).baseUrl());
         }
         assertThat(discoveryService.requestsFor(TOKEN_PATH)).isEqualTo(3);
         assertThat(delivered).containsExactly(List.of(Endpoint.parse("10.0.0.1:2379", "discovery-url")));
