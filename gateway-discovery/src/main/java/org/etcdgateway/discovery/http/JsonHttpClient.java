@@ -9,15 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.etcdgateway.api.config.Durations;
+import org.etcdgateway.discovery.tls.TrustedCertificates;
 
 /**
  * The HTTP requests the discovery providers make to etcd and to a discovery service: HTTP/1.1
@@ -54,27 +51,9 @@ public final class JsonHttpClient {
                 .connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL);
         if (!trustedCertificates.isEmpty()) {
-            builder.sslContext(trustingOnly(trustedCertificates));
+            builder.sslContext(TrustedCertificates.sslContextTrusting(trustedCertificates));
         }
         this.client = builder.build();
-    }
-
-    private static SSLContext trustingOnly(List<X509Certificate> trusted) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int index = 0; index < trusted.size(); index++) {
-                store.setCertificateEntry("trusted-ca-" + index, trusted.get(index));
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            // An in-memory key store of certificates that were already parsed: nothing here depends on input.
-            throw new IllegalStateException("cannot build a TLS context from " + trusted.size() + " CA certificate(s)", e);
-        }
     }
 
     /** {@code GET uri}, whatever the status. */

@@ -6,8 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -20,7 +18,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+import org.etcdgateway.discovery.tls.TrustedCertificates;
 
 /**
  * Checks a target with a real TLS handshake against the trusted CAs, the target's name verified
@@ -37,7 +35,7 @@ final class TlsHandshakeCheck implements TlsCheck {
     private final int timeoutMillis;
 
     TlsHandshakeCheck(List<X509Certificate> trusted, Duration timeout) {
-        this.context = trustingOnly(trusted);
+        this.context = TrustedCertificates.sslContextTrusting(trusted);
         this.timeoutMillis = (int) Math.max(1, timeout.toMillis());
     }
 
@@ -49,24 +47,6 @@ final class TlsHandshakeCheck implements TlsCheck {
                 certificates.add((X509Certificate) certificate);
             }
             return certificates;
-        }
-    }
-
-    private static SSLContext trustingOnly(List<X509Certificate> trusted) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int index = 0; index < trusted.size(); index++) {
-                store.setCertificateEntry("trusted-ca-" + index, trusted.get(index));
-            }
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            // An in-memory key store of parsed certificates: failing here means a JRE without TLS.
-            throw new IllegalStateException("cannot build a TLS context trusting the CA file's certificates: " + e.getMessage(), e);
         }
     }
 
