@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

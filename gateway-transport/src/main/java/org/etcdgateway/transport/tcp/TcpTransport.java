@@ -31,6 +31,7 @@ import org.etcdgateway.api.discovery.EndpointDiscovery;
 import org.etcdgateway.api.transport.Transport;
 import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
+import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

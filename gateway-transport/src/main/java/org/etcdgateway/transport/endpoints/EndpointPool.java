@@ -1,4 +1,4 @@
-package org.etcdgateway.transport.tcp;
+package org.etcdgateway.transport.endpoints;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state of each endpoint: usable, or out of rotation after a failed dial until a re-dial,
- * every retry delay, succeeds (etcd's gateway behaves the same, less the dial timeout).
+ * The state of each endpoint, shared by the transports: usable, or out of rotation after a
+ * failure until a re-dial, every retry delay, succeeds (etcd's gateway behaves the same, less
+ * the dial timeout; its v2 proxy waits failure-wait).
  *
  * <p>Reads ({@link #usable()}) are a volatile load of an immutable list, so the per-connection
  * path takes no lock; the list instance only changes when the usable set does, which lets
  * policies cache by identity.
  */
-final class EndpointPool implements AutoCloseable {
+public final class EndpointPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EndpointPool.class);
 
@@ -44,7 +45,7 @@ final class EndpointPool implements AutoCloseable {
      *                    exceptionally when the dial fails
      * @param onAllFailed called (outside the lock) when the last usable endpoint fails
      */
-    EndpointPool(Duration retryDelay, ScheduledExecutorService scheduler,
+    public EndpointPool(Duration retryDelay, ScheduledExecutorService scheduler,
                  Function<Endpoint, CompletionStage<?>> dialer, Runnable onAllFailed) {
         this.retryDelay = retryDelay;
         this.scheduler = scheduler;
@@ -53,12 +54,12 @@ final class EndpointPool implements AutoCloseable {
     }
 
     /** The endpoints a new connection may go to now: immutable, possibly empty. */
-    List<Endpoint> usable() {
+    public List<Endpoint> usable() {
         return usable;
     }
 
     /** Every endpoint known, usable or not. */
-    List<Endpoint> all() {
+    public List<Endpoint> all() {
         return all;
     }
 
@@ -66,7 +67,7 @@ final class EndpointPool implements AutoCloseable {
      * Replaces the endpoint set. Endpoints that stay keep their state; new ones start usable;
      * removed ones are forgotten (connections already made to them are not touched).
      */
-    synchronized void replace(List<Endpoint> endpoints) {
+    public synchronized void replace(List<Endpoint> endpoints) {
         if (closed) {
             return;
         }
@@ -84,7 +85,7 @@ final class EndpointPool implements AutoCloseable {
     }
 
     /** A dial to {@code endpoint} failed: out of rotation until a re-dial succeeds. */
-    void markFailed(Endpoint endpoint, Throwable cause) {
+    public void markFailed(Endpoint endpoint, Throwable cause) {
         boolean noneLeft;
         synchronized (this) {
             State state = states.get(endpoint);
@@ -105,7 +106,7 @@ final class EndpointPool implements AutoCloseable {
     }
 
     /** Why {@code endpoint} last failed, or null when it has not. */
-    synchronized String lastError(Endpoint endpoint) {
+    public synchronized String lastError(Endpoint endpoint) {
         State state = states.get(endpoint);
         return state == null ? null : state.lastError;
     }
@@ -157,7 +158,7 @@ final class EndpointPool implements AutoCloseable {
         }
     }
 
-    static String describe(Throwable cause) {
+    public static String describe(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
