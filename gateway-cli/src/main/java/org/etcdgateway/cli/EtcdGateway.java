@@ -7,11 +7,11 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code etcd-gateway}: the command line. Subcommand {@code start} runs the L4 gateway. */
+/** {@code etcd-gateway}: the command line. {@code start} runs the L4 gateway, {@code proxy} the v2 HTTP proxy. */
 @Command(name = "etcd-gateway",
         mixinStandardHelpOptions = true,
         versionProvider = EtcdGateway.Version.class,
-        subcommands = {StartCommand.class},
+        subcommands = {StartCommand.class, ProxyCommand.class},
         description = "A pluggable gateway in front of an etcd cluster: one stable local address for every application on the host.")
 public final class EtcdGateway implements Runnable {
 
@@ -33,7 +33,7 @@ public final class EtcdGateway implements Runnable {
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(EtcdGateway::badArguments);
-        commandLine.getSubcommands().get("start").setUnmatchedArgumentsAllowed(true);
+        commandLine.getSubcommands().values().forEach(subcommand -> subcommand.setUnmatchedArgumentsAllowed(true));
         return commandLine.execute(args);
     }
 
@@ -47,7 +47,7 @@ public final class EtcdGateway implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: start");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: start (the L4 gateway) or proxy (the v2 HTTP proxy)");
     }
 
     /** The version the build wrote into the jar. */

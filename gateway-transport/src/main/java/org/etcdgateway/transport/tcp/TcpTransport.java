@@ -32,6 +32,8 @@ import org.etcdgateway.api.transport.Transport;
 import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.etcdgateway.transport.endpoints.LoopGuard;
+import org.etcdgateway.transport.io.IoRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -27,6 +27,7 @@ import org.etcdgateway.api.discovery.EndpointDiscovery;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
+import org.etcdgateway.transport.io.IoRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package org.etcdgateway.transport.tcp;
+package org.etcdgateway.transport.endpoints;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -9,17 +9,17 @@ import java.util.Optional;
 import org.etcdgateway.api.Endpoint;
 
 /** Finds endpoints that are the gateway's own listen address: forwarding to them would loop. */
-final class LoopGuard {
+public final class LoopGuard {
 
     private final InetSocketAddress listenAddress;
 
     /** @param listenAddress the bound address, with its real port */
-    LoopGuard(InetSocketAddress listenAddress) {
+    public LoopGuard(InetSocketAddress listenAddress) {
         this.listenAddress = listenAddress;
     }
 
     /** Why {@code endpoint} loops back to this gateway, or empty when it does not (or cannot be resolved now). */
-    Optional<String> loopsBack(Endpoint endpoint) {
+    public Optional<String> loopsBack(Endpoint endpoint) {
         if (endpoint.port() != listenAddress.getPort()) {
             return Optional.empty();
         }

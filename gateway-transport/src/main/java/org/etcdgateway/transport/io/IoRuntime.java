@@ -1,4 +1,4 @@
-package org.etcdgateway.transport.tcp;
+package org.etcdgateway.transport.io;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,13 +16,17 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-/** Native epoll where Netty can load it, NIO elsewhere: the event loops and the matching channel types. */
-record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
+/**
+ * Native epoll where Netty can load it, NIO elsewhere: the event loops and the matching channel
+ * types, shared by the transports.
+ */
+public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
                  Class<? extends ServerSocketChannel> serverChannelType,
                  Class<? extends SocketChannel> socketChannelType,
                  Class<? extends DatagramChannel> datagramChannelType) {
 
-    static IoRuntime best() {
+    /** Native epoll when Netty can load it, else NIO. */
+    public static IoRuntime best() {
         if (Epoll.isAvailable()) {
             return new IoRuntime("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
                     EpollSocketChannel.class, EpollDatagramChannel.class);
@@ -30,17 +34,19 @@ record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
         return nio();
     }
 
-    static IoRuntime nio() {
+    /** NIO, which works everywhere. */
+    public static IoRuntime nio() {
         return new IoRuntime("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
                 NioSocketChannel.class, NioDatagramChannel.class);
     }
 
     /** Why native epoll is not used, for the start-up log; null when it is. */
-    static Throwable epollUnavailabilityCause() {
+    public static Throwable epollUnavailabilityCause() {
         return Epoll.unavailabilityCause();
     }
 
-    MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, String threadPrefix) {
+    /** A new event loop group of {@code threads} threads named after {@code threadPrefix}. */
+    public MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, String threadPrefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix), ioHandlerFactory);
     }
 }

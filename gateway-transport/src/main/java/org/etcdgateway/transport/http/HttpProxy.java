@@ -1,0 +1,136 @@
+package org.etcdgateway.transport.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every client connection of one http transport shares: the settings, the endpoint state,
+ * the policy, the pooled connections to the endpoints and this instance's loop mark.
+ */
+final class HttpProxy {
+
+    /**
+     * The request header a proxy adds with its instance id, so that a request that comes back
+     * (a member that advertises the proxy's own address) is recognised instead of going round.
+     */
+    static final String HOP_HEADER = "X-Etcd-Gateway-Hop";
+    /** etcd's proxy serves its configuration here; clients such as etcdctl 2 read it. */
+    static final String CONFIGURATION_PATH = "/v2/config/local/proxy";
+
+    private static final Logger log = LoggerFactory.getLogger(HttpProxy.class);
+    private static final long NO_ENDPOINT_LOG_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final HttpSettings settings;
+    private final EndpointPool endpoints;
+    private final LoadBalancingPolicy policy;
+    private final UpstreamConnectionPool connections;
+    private final String instanceId;
+    private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
+    private final AtomicLong refusedSinceLastLog = new AtomicLong();
+    private volatile boolean draining;
+
+    HttpProxy(HttpSettings settings, EndpointPool endpoints, LoadBalancingPolicy policy,
+              UpstreamConnectionPool connections, String instanceId) {
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.policy = policy;
+        this.connections = connections;
+        this.instanceId = instanceId;
+    }
+
+    HttpSettings settings() {
+        return settings;
+    }
+
+    UpstreamConnectionPool connections() {
+        return connections;
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    /** True once the transport is stopping: responses then close their client connections. */
+    boolean draining() {
+        return draining;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+
+    /** True when this instance's mark is already on the request: forwarding it would go round in a loop. */
+    boolean passedThroughHere(HttpHeaders headers) {
+        for (String value : headers.getAll(HOP_HEADER)) {
+            for (String mark : value.split(",")) {
+                if (mark.trim().equals(instanceId)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The client URLs of the usable endpoints, as {@code GET /v2/config/local/proxy} lists them. */
+    List<String> usableEndpointUrls() {
+        List<String> urls = new ArrayList<>();
+        for (Endpoint endpoint : endpoints.usable()) {
+            urls.add((endpoint.secure() ? "https://" : "http://") + endpoint.authority());
+        }
+        return urls;
+    }
+
+    List<Endpoint> usableExcluding(List<Endpoint> tried) {
+        List<Endpoint> usable = endpoints.usable();
+        if (tried.isEmpty()) {
+            return usable;
+        }
+        List<Endpoint> rest = new ArrayList<>(usable);
+        rest.removeAll(tried);
+        return List.copyOf(rest);
+    }
+
+    Endpoint pick(List<Endpoint> candidates) {
+        Endpoint picked = policy.pick(candidates);
+        if (picked == null || !candidates.contains(picked)) {
+            // A policy bug must not send a request somewhere it was not meant to go.
+            throw new IllegalStateException("policy " + policy.getClass().getName() + " picked " + picked
+                    + ", which is not one of the candidates " + candidates);
+        }
+        return picked;
+    }
+
+    /** The endpoint answered: its response has started. */
+    void answered(Endpoint endpoint) {
+        policy.onSuccess(endpoint);
+    }
+
+    /** A connection or transport error before any response byte: out of rotation for failure-wait. */
+    void failed(Endpoint endpoint, Throwable cause, String request) {
+        log.debug("{}: endpoint {} failed before answering ({}); replaying on the next endpoint",
+                request, endpoint, EndpointPool.describe(cause));
+        endpoints.markFailed(endpoint, cause);
+        policy.onFailure(endpoint, cause);
+    }
+
+    /** Logs a 503, at most once a second with a count of the others. */
+    void noEndpointAvailable(String request) {
+        long now = System.nanoTime();
+        long last = lastNoEndpointLog.get();
+        long others = refusedSinceLastLog.getAndIncrement();
+        if (now - last < NO_ENDPOINT_LOG_INTERVAL_NANOS || !lastNoEndpointLog.compareAndSet(last, now)) {
+            return;
+        }
+        refusedSinceLastLog.addAndGet(-others - 1);
+        log.warn("{}: answered 503, zero endpoints available: all {} endpoint(s) are out of rotation after failures; "
+                        + "they come back after a successful re-dial{}", request, endpoints.all().size(),
+                others > 0 ? " (" + others + " other request(s) answered likewise in the last second)" : "");
+    }
+}

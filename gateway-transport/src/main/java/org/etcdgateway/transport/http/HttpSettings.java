@@ -1,0 +1,45 @@
+package org.etcdgateway.transport.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.etcdgateway.api.HostAndPort;
+
+/**
+ * The {@code http} transport's settings, read from {@code gateway.transport.http}.
+ *
+ * @param listenAddresses where clients connect (from {@code http://host:port} URLs); port 0 binds a free port
+ * @param readOnly        true for etcd's {@code --proxy readonly}: only GET is forwarded
+ * @param failureWait     how long an endpoint that failed stays out of rotation before it is dialled again
+ * @param dialTimeout     how long a connect to an endpoint may take
+ * @param writeTimeout    how long sending a request to an endpoint may take; zero means no limit
+ * @param readTimeout     how long an endpoint may stay silent while a response is awaited or
+ *                        streamed; zero means no limit, so long-poll watches live
+ * @param maxRequestBody  the largest request body in bytes; bodies are buffered so they can be replayed
+ * @param drainTimeout    how long requests in flight may run on after a stop
+ * @param ioThreads       network threads; 0 means one per available processor
+ */
+public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait,
+                           Duration dialTimeout, Duration writeTimeout, Duration readTimeout,
+                           int maxRequestBody, Duration drainTimeout, int ioThreads) {
+
+    public HttpSettings {
+        listenAddresses = List.copyOf(listenAddresses);
+        if (listenAddresses.isEmpty()) {
+            throw new IllegalArgumentException("listenAddresses: [] (expected: at least one address)");
+        }
+        Objects.requireNonNull(failureWait, "failureWait");
+        Objects.requireNonNull(dialTimeout, "dialTimeout");
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (maxRequestBody < 0) {
+            throw new IllegalArgumentException("maxRequestBody: " + maxRequestBody + " (expected: >= 0)");
+        }
+    }
+
+    /** The thread count to use: {@link #ioThreads()}, or the processor count when that is 0. */
+    int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    }
+}

@@ -1,0 +1,124 @@
+package org.etcdgateway.transport.http;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.etcdgateway.api.Endpoint;
+
+/**
+ * Keep-alive connections to the endpoints, idle ones kept per event loop and endpoint.
+ *
+ * <p>A connection is dialled on the event loop of the client it is first used for and only ever
+ * reused by clients of that same loop, so a request and its response never cross threads and
+ * each loop's idle lists are touched by that loop alone.
+ */
+final class UpstreamConnectionPool implements AutoCloseable {
+
+    /** Idle connections kept per endpoint and event loop; more are closed when they come back. */
+    private static final int MAX_IDLE_PER_ENDPOINT = 16;
+    /** Go's HTTP transport closes idle connections after the same time; etcd members expect no less. */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(90);
+    /** Response headers may be large (etcd sends a few, but a member behind a proxy may add more). */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private final Bootstrap dialTemplate;
+    private final SslContext tls;
+    private final ChannelGroup open = new DefaultChannelGroup("endpoint-connections", GlobalEventExecutor.INSTANCE);
+    private final Map<EventLoop, Map<Endpoint, ArrayDeque<UpstreamConnection>>> idle = new ConcurrentHashMap<>();
+
+    /**
+     * @param dialTemplate the dial options (timeout, resolver, channel type); cloned per dial
+     * @param tls          the client TLS context for {@code https://} endpoints
+     */
+    UpstreamConnectionPool(Bootstrap dialTemplate, SslContext tls) {
+        this.dialTemplate = dialTemplate;
+        this.tls = tls;
+    }
+
+    /** An idle, open connection to {@code endpoint} on {@code loop}, or null. Call on {@code loop}. */
+    UpstreamConnection takeIdle(EventLoop loop, Endpoint endpoint) {
+        ArrayDeque<UpstreamConnection> connections = idleOf(loop).get(endpoint);
+        while (connections != null && !connections.isEmpty()) {
+            // Most recently used first: the one least likely to have been closed by the endpoint.
+            UpstreamConnection connection = connections.pollFirst();
+            connection.unparked();
+            if (connection.channel().isActive()) {
+                return connection;
+            }
+        }
+        return null;
+    }
+
+    /** Dials {@code endpoint} on {@code loop}; the connected channel's last handler is its {@link UpstreamConnection}. */
+    ChannelFuture dial(EventLoop loop, Endpoint endpoint) {
+        return dialTemplate.clone(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                open.add(channel);
+                if (endpoint.secure()) {
+                    channel.pipeline().addLast(tls.newHandler(channel.alloc(), endpoint.host(), endpoint.port()));
+                }
+                channel.pipeline().addLast(
+                        new HttpClientCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES), false, false),
+                        new UpstreamConnection(endpoint, UpstreamConnectionPool.this));
+            }
+        }).connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+    }
+
+    /** The exchange on {@code connection} ended cleanly: keep it for the next request on its loop. */
+    void release(UpstreamConnection connection) {
+        Channel channel = connection.channel();
+        ArrayDeque<UpstreamConnection> connections =
+                idleOf(channel.eventLoop()).computeIfAbsent(connection.endpoint(), endpoint -> new ArrayDeque<>());
+        if (!channel.isActive() || connections.size() >= MAX_IDLE_PER_ENDPOINT) {
+            channel.close();
+            return;
+        }
+        // Reads stay on while idle so that a close by the endpoint is noticed at once.
+        channel.config().setAutoRead(true);
+        connection.parked(channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, IDLE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS));
+        connections.addFirst(connection);
+    }
+
+    /** {@code connection} closed: it is no longer offered. Called on its loop. */
+    void forget(UpstreamConnection connection) {
+        Map<Endpoint, ArrayDeque<UpstreamConnection>> byEndpoint = idle.get(connection.channel().eventLoop());
+        if (byEndpoint == null) {
+            return;
+        }
+        ArrayDeque<UpstreamConnection> connections = byEndpoint.get(connection.endpoint());
+        if (connections != null) {
+            connections.remove(connection);
+            if (connections.isEmpty()) {
+                byEndpoint.remove(connection.endpoint());
+            }
+        }
+    }
+
+    private Map<Endpoint, ArrayDeque<UpstreamConnection>> idleOf(EventLoop loop) {
+        return idle.computeIfAbsent(loop, ignored -> new HashMap<>());
+    }
+
+    /** Closes every connection to the endpoints, idle or busy. */
+    @Override
+    public void close() {
+        open.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+}
