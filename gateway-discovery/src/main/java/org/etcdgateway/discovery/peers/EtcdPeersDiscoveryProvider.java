@@ -3,11 +3,14 @@ package org.etcdgateway.discovery.peers;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.config.SettingsReader;
 import org.etcdgateway.api.discovery.DiscoveryContext;
@@ -16,13 +19,15 @@ import org.etcdgateway.api.discovery.EndpointDiscoveryProvider;
 import org.etcdgateway.discovery.http.JsonHttpClient;
 import org.etcdgateway.discovery.srv.DnsSrvDiscoveryProvider;
 import org.etcdgateway.discovery.url.DiscoveryUrlDiscoveryProvider;
+import org.etcdgateway.discovery.url.PeerMembersDiscovery;
 
 /**
  * {@code etcd-peers}: the members' client URLs, found as etcd's v2 proxy finds them. The peer
  * URLs come from the first of these that is set: a discovery URL, SRV records of the members'
  * peer addresses ({@code _etcd-server-ssl._tcp}, {@code _etcd-server._tcp}), the initial
  * cluster, else etcd's defaults; the client URLs then come from {@code GET <peer URL>/members},
- * asked again every refresh interval.
+ * asked again every refresh interval. With a data directory the peer URLs are saved in its
+ * cluster file, which the next start reads in preference to all of these, as etcd's proxy does.
  */
 public final class EtcdPeersDiscoveryProvider implements EndpointDiscoveryProvider<EtcdPeersDiscoveryProvider.Settings> {
 
@@ -53,13 +58,16 @@ public final class EtcdPeersDiscoveryProvider implements EndpointDiscoveryProvid
     }
 
     /**
-     * @param source          where the peer URLs come from
+     * @param source          where the peer URLs come from, unless the cluster file of {@code dataDir} exists
+     * @param dataDir         etcd's {@code --data-dir}: the peer URLs are saved in {@code <dataDir>/proxy/cluster}
+     *                        and read from there on the next start; empty for no saving
      * @param refreshInterval how often the client URLs are read again
      * @param requestTimeout  how long one request to a peer may take
      */
-    public record Settings(PeerSource source, Duration refreshInterval, Duration requestTimeout) {
+    public record Settings(PeerSource source, Optional<Path> dataDir, Duration refreshInterval, Duration requestTimeout) {
         public Settings {
             Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(dataDir, "dataDir");
             Objects.requireNonNull(refreshInterval, "refreshInterval");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
         }
@@ -75,8 +83,22 @@ public final class EtcdPeersDiscoveryProvider implements EndpointDiscoveryProvid
         Duration refreshInterval = settings.positiveDuration("refresh-interval");
         Duration requestTimeout = settings.positiveDuration("request-timeout");
         PeerSource source = parseSource(settings);
+        Optional<Path> dataDir = parseDataDir(settings);
         settings.throwIfInvalid();
-        return new Settings(source, refreshInterval, requestTimeout);
+        return new Settings(source, dataDir, refreshInterval, requestTimeout);
+    }
+
+    private static Optional<Path> parseDataDir(SettingsReader settings) {
+        String text = settings.string("data-dir").strip();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(text));
+        } catch (InvalidPathException e) {
+            settings.error("data-dir", text, "a directory path (" + e.getReason() + ")");
+            return Optional.empty();
+        }
     }
 
     /** etcd's order: discovery URL, then discovery SRV, then the initial cluster, then the defaults. */
@@ -140,7 +162,7 @@ public final class EtcdPeersDiscoveryProvider implements EndpointDiscoveryProvid
         return urls;
     }
 
-    private static boolean isPeerUrl(String text) {
+    static boolean isPeerUrl(String text) {
         try {
             URI url = new URI(text);
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
@@ -161,13 +183,30 @@ public final class EtcdPeersDiscoveryProvider implements EndpointDiscoveryProvid
         return fullPath.startsWith(prefix) ? fullPath.substring(prefix.length()) : fullPath;
     }
 
+    /**
+     * With a data directory, as etcd's proxy: when its cluster file exists, the peer URLs saved
+     * there are asked instead of the configured source; either way the peer URLs of each good
+     * answer are saved there.
+     */
     @Override
     public EndpointDiscovery newDiscovery(Settings settings, DiscoveryContext context) {
+        if (settings.dataDir().isEmpty()) {
+            return fromSource(settings, context);
+        }
+        ClusterFile clusterFile = new ClusterFile(settings.dataDir().get());
+        PeerMembersDiscovery discovery = clusterFile.mayExist()
+                ? PeerListDiscovery.fromClusterFile(settings, clusterFile, new JsonHttpClient(settings.requestTimeout()), context)
+                : fromSource(settings, context);
+        discovery.listenForPeerUrls(clusterFile);
+        return discovery;
+    }
+
+    private static PeerMembersDiscovery fromSource(Settings settings, DiscoveryContext context) {
         if (settings.source() instanceof DiscoveryUrl discoveryUrl) {
             DiscoveryUrlDiscoveryProvider.Settings own = discoveryUrl.settings();
-            return new DiscoveryUrlDiscoveryProvider().newDiscovery(new DiscoveryUrlDiscoveryProvider.Settings(own.url(),
-                    own.pollInterval(), own.waitTimeout(), settings.refreshInterval(), settings.requestTimeout()), context);
+            return new DiscoveryUrlDiscoveryProvider().newDiscovery(new DiscoveryUrlDiscoveryProvider.Settings(
+                    own.url(), own.pollInterval(), own.waitTimeout(), settings.refreshInterval(), settings.requestTimeout()), context);
         }
-        return new PeerListDiscovery(settings, new JsonHttpClient(settings.requestTimeout()), context);
+        return PeerListDiscovery.fromSource(settings, new JsonHttpClient(settings.requestTimeout()), context);
     }
 }

@@ -8,7 +8,6 @@ import java.util.Objects;
 import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.config.SettingsReader;
 import org.etcdgateway.api.discovery.DiscoveryContext;
-import org.etcdgateway.api.discovery.EndpointDiscovery;
 import org.etcdgateway.api.discovery.EndpointDiscoveryProvider;
 import org.etcdgateway.discovery.http.JsonHttpClient;
 
@@ -87,7 +86,7 @@ public final class DiscoveryUrlDiscoveryProvider implements EndpointDiscoveryPro
     }
 
     @Override
-    public EndpointDiscovery newDiscovery(Settings settings, DiscoveryContext context) {
+    public PeerMembersDiscovery newDiscovery(Settings settings, DiscoveryContext context) {
         return new DiscoveryUrlDiscovery(settings, new JsonHttpClient(settings.requestTimeout()), context);
     }
 }

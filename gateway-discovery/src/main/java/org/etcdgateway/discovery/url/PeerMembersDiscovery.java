@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.etcdgateway.api.AddressFormatException;
 import org.etcdgateway.api.Endpoint;
@@ -20,6 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class PeerMembersDiscovery extends RefreshingDiscovery {
 
+    /** Told the peer URLs of each good answer, for example to save them for the next start. */
+    @FunctionalInterface
+    public interface PeerUrlsListener {
+
+        /** @param peerUrls every member's peer URLs, as listed; called on the lookup's thread, so it must not throw */
+        void onPeerUrls(List<String> peerUrls);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(PeerMembersDiscovery.class);
 
     private final String name;
@@ -28,6 +37,7 @@ public abstract class PeerMembersDiscovery extends RefreshingDiscovery {
     // Lookups run one at a time, but not always on the same thread.
     private volatile PeerMembers lastAnswer;
     private volatile List<String> lastSkipped = List.of();
+    private volatile PeerUrlsListener peerUrlsListener = peerUrls -> { };
 
     /** @param name the provider's name, for log lines */
     protected PeerMembersDiscovery(String name, JsonHttpClient http, Duration refreshInterval, DiscoveryContext context) {
@@ -35,6 +45,11 @@ public abstract class PeerMembersDiscovery extends RefreshingDiscovery {
         this.name = name;
         this.refreshInterval = refreshInterval;
         this.peers = new PeerMembersClient(http);
+    }
+
+    /** Tells {@code listener} the peer URLs of every good answer, the first one included: call it before {@link #start}. */
+    public final void listenForPeerUrls(PeerUrlsListener listener) {
+        this.peerUrlsListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** The peer URLs to ask after those of the last answer. May look them up (DNS), within its own timeouts. */
@@ -59,6 +74,7 @@ public abstract class PeerMembersDiscovery extends RefreshingDiscovery {
                     name, members.answeredBy(), members.clusterId(), members.members().size(), members.clientUrls());
         }
         lastAnswer = members;
+        peerUrlsListener.onPeerUrls(members.peerUrls());
         return new Lookup(endpoints(members), refreshInterval);
     }
 
