@@ -204,6 +204,21 @@ final class EtcdCluster implements AutoCloseable {
         return members.get(index).peerUrl();
     }
 
+    /**
+     * {@code member-0=http://127.0.0.1:<peer port>,...} for every current member, as etcd's
+     * {@code --initial-cluster} takes it.
+     */
+    String initialCluster() {
+        return IntStream.range(0, members.size()).filter(this::isMember)
+                .mapToObj(index -> name(index) + "=" + peerUrl(index))
+                .collect(Collectors.joining(","));
+    }
+
+    /** Every current member's peer URL, {@code http://127.0.0.1:<peer port>}. */
+    List<String> peerUrls() {
+        return currentMembers().map(EtcdMember::peerUrl).toList();
+    }
+
     /** {@code member-<index>}: member {@code index}'s name. */
     String name(int index) {
         return members.get(index).name();

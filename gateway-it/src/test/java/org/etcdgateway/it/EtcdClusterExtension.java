@@ -26,11 +26,22 @@ final class EtcdClusterExtension implements BeforeAllCallback, AfterEachCallback
     private static final int SIZE = 3;
 
     private final FailureDiagnostics diagnostics;
+    private final boolean v2Api;
     private EtcdCluster cluster;
 
     /** {@code diagnostics} gets the members' log tails, to print after any failed test of the class. */
     EtcdClusterExtension(FailureDiagnostics diagnostics) {
+        this(diagnostics, false);
+    }
+
+    private EtcdClusterExtension(FailureDiagnostics diagnostics, boolean v2Api) {
         this.diagnostics = diagnostics;
+        this.v2Api = v2Api;
+    }
+
+    /** A cluster whose members also serve etcd's v2 API ({@code --enable-v2}), as the v2 proxy tests need. */
+    static EtcdClusterExtension withV2Api(FailureDiagnostics diagnostics) {
+        return new EtcdClusterExtension(diagnostics, true);
     }
 
     /** The running cluster; only from the class's {@code @BeforeAll} methods on. */
@@ -43,7 +54,7 @@ final class EtcdClusterExtension implements BeforeAllCallback, AfterEachCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        cluster = EtcdCluster.start(SIZE);
+        cluster = v2Api ? EtcdCluster.startWithV2Api(SIZE) : EtcdCluster.start(SIZE);
         diagnostics.forClass("etcd cluster", cluster::logTails);
     }
 

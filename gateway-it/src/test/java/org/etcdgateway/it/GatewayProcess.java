@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The gateway under test, run as users run it: {@code bin/etcd-gateway start <flags>}, with
- * plugin jars in {@code ETCD_GATEWAY_CLASSPATH}, in a process of its own (the launcher execs the
- * JVM), from the jar the build produced. Closing it kills it.
+ * The gateway under test, run as users run it: {@code bin/etcd-gateway start <flags>} (or
+ * {@code proxy <flags>}, the v2 proxy), with plugin jars in {@code ETCD_GATEWAY_CLASSPATH}, in a
+ * process of its own (the launcher execs the JVM), from the jar the build produced. Closing it
+ * kills it.
  */
 final class GatewayProcess implements AutoCloseable {
 
@@ -49,7 +50,21 @@ final class GatewayProcess implements AutoCloseable {
      * @throws AssertionError with the gateway's output when it exits or is not ready in time
      */
     static GatewayProcess start(List<Path> extraClasspath, List<String> flags) {
-        ChildProcess process = ChildProcess.start(command(flags), environment -> launcherEnvironment(environment, extraClasspath));
+        return start("start", extraClasspath, flags);
+    }
+
+    /**
+     * Starts the v2 proxy, {@code bin/etcd-gateway proxy <flags>}, and waits for its ready line.
+     *
+     * @throws AssertionError with the gateway's output when it exits or is not ready in time
+     */
+    static GatewayProcess startProxy(List<String> flags) {
+        return start("proxy", List.of(), flags);
+    }
+
+    private static GatewayProcess start(String subcommand, List<Path> extraClasspath, List<String> flags) {
+        ChildProcess process = ChildProcess.start(command(subcommand, flags),
+                environment -> launcherEnvironment(environment, extraClasspath));
         process.closeInput();
         try {
             String address = Poll.until("the gateway's ready line", READY_TIMEOUT, () -> {
@@ -76,13 +91,13 @@ final class GatewayProcess implements AutoCloseable {
      * {@link CommandResult#timedOut()} when it was still running after {@code timeout}.
      */
     static CommandResult runUntilExit(List<String> flags, Duration timeout) {
-        return Commands.run(command(flags), environment -> launcherEnvironment(environment, List.of()), null, timeout);
+        return Commands.run(command("start", flags), environment -> launcherEnvironment(environment, List.of()), null, timeout);
     }
 
-    private static List<String> command(List<String> flags) {
+    private static List<String> command(String subcommand, List<String> flags) {
         List<String> command = new ArrayList<>();
         command.add(launcher().toString());
-        command.add("start");
+        command.add(subcommand);
         command.addAll(flags);
         return command;
     }
@@ -156,6 +171,11 @@ final class GatewayProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The JVM's process ID: the launcher execs java, so it is the process this class started. */
+    long pid() {
+        return process.pid();
     }
 
     void sendSigterm() {

@@ -16,7 +16,7 @@ final class HopByHopHeaders {
      * what it means as a TE token; both spellings are dropped.
      */
     private static final List<CharSequence> NAMES = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.CONNECTION, "keep-alive", HttpHeaderNames.PROXY_AUTHENTICATE,
             HttpHeaderNames.PROXY_AUTHORIZATION, "proxy-connection", HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             "trailers", HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
 

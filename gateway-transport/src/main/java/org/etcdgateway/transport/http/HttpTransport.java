@@ -3,9 +3,6 @@ package org.etcdgateway.transport.http;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -25,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.etcdgateway.api.Endpoint;
@@ -39,6 +34,7 @@ import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.endpoints.LoopGuard;
+import org.etcdgateway.transport.io.Dialer;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,8 +97,9 @@ final class HttpTransport implements Transport {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.dialTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);
-        pool = new EndpointPool(settings.failureWait(), group, endpoint -> probe(dialTemplate, endpoint), discovery::refresh);
-        connections = new UpstreamConnectionPool(dialTemplate, tls);
+        Dialer dialer = new Dialer(dialTemplate);
+        pool = new EndpointPool(settings.failureWait(), group, endpoint -> dialer.probe(group.next(), endpoint), discovery::refresh);
+        connections = new UpstreamConnectionPool(dialer, tls);
         proxy = new HttpProxy(settings, pool, context.policy(), connections, UUID.randomUUID().toString());
 
         ServerBootstrap serverTemplate = new ServerBootstrap()
@@ -189,25 +186,6 @@ final class HttpTransport implements Transport {
             }
         }
         return Optional.empty();
-    }
-
-    /** A TCP connect, closed at once: enough to tell that an endpoint that failed is listening again. */
-    private CompletionStage<?> probe(Bootstrap dialTemplate, Endpoint endpoint) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        dialTemplate.clone(group.next()).handler(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                ctx.close();
-            }
-        }).connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()))
-                .addListener((ChannelFutureListener) future -> {
-                    if (future.isSuccess()) {
-                        result.complete(null);
-                    } else {
-                        result.completeExceptionally(future.cause());
-                    }
-                });
-        return result;
     }
 
     /** The endpoint state, for tests in this package. */

@@ -47,7 +47,12 @@ final class ProxyResponses {
         FullHttpResponse response = new DefaultFullHttpResponse(version, status, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+                // etcd's proxy wraps its own answers in its default CORS handler ("*"); browsers
+                // reading /v2/config/local/proxy or an error need the same.
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, GET, OPTIONS, PUT, DELETE")
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "accept, content-type, authorization");
         return response;
     }
 

@@ -1,6 +1,5 @@
 package org.etcdgateway.transport.http;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -11,7 +10,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -19,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.transport.io.Dialer;
 
 /**
  * Keep-alive connections to the endpoints, idle ones kept per event loop and endpoint.
@@ -36,17 +35,17 @@ final class UpstreamConnectionPool implements AutoCloseable {
     /** Response headers may be large (etcd sends a few, but a member behind a proxy may add more). */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
-    private final Bootstrap dialTemplate;
+    private final Dialer dialer;
     private final SslContext tls;
     private final ChannelGroup open = new DefaultChannelGroup("endpoint-connections", GlobalEventExecutor.INSTANCE);
     private final Map<EventLoop, Map<Endpoint, ArrayDeque<UpstreamConnection>>> idle = new ConcurrentHashMap<>();
 
     /**
-     * @param dialTemplate the dial options (timeout, resolver, channel type); cloned per dial
+     * @param dialer        dials with the transport's options (timeout, resolver, channel type)
      * @param tls          the client TLS context for {@code https://} endpoints
      */
-    UpstreamConnectionPool(Bootstrap dialTemplate, SslContext tls) {
-        this.dialTemplate = dialTemplate;
+    UpstreamConnectionPool(Dialer dialer, SslContext tls) {
+        this.dialer = dialer;
         this.tls = tls;
     }
 
@@ -66,7 +65,7 @@ final class UpstreamConnectionPool implements AutoCloseable {
 
     /** Dials {@code endpoint} on {@code loop}; the connected channel's last handler is its {@link UpstreamConnection}. */
     ChannelFuture dial(EventLoop loop, Endpoint endpoint) {
-        return dialTemplate.clone(loop).handler(new ChannelInitializer<Channel>() {
+        return dialer.dial(loop, endpoint, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
                 open.add(channel);
@@ -77,7 +76,7 @@ final class UpstreamConnectionPool implements AutoCloseable {
                         new HttpClientCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES), false, false),
                         new UpstreamConnection(endpoint, UpstreamConnectionPool.this));
             }
-        }).connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+        });
     }
 
     /** The exchange on {@code connection} ended cleanly: keep it for the next request on its loop. */

@@ -1,18 +1,17 @@
 package org.etcdgateway.transport.tcp;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.etcdgateway.transport.io.Dialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +23,14 @@ final class TcpRelay {
 
     private final EndpointPool pool;
     private final LoadBalancingPolicy policy;
-    private final Bootstrap dialTemplate;
+    private final Dialer dialer;
     private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
     private final AtomicLong refusedSinceLastLog = new AtomicLong();
 
-    TcpRelay(EndpointPool pool, LoadBalancingPolicy policy, Bootstrap dialTemplate) {
+    TcpRelay(EndpointPool pool, LoadBalancingPolicy policy, Dialer dialer) {
         this.pool = pool;
         this.policy = policy;
-        this.dialTemplate = dialTemplate;
+        this.dialer = dialer;
     }
 
     List<Endpoint> usableExcluding(List<Endpoint> tried) {
@@ -55,8 +54,7 @@ final class TcpRelay {
     }
 
     ChannelFuture dial(Endpoint endpoint, EventLoop loop, ChannelHandler handler) {
-        return dialTemplate.clone(loop).handler(handler)
-                .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+        return dialer.dial(loop, endpoint, handler);
     }
 
     void dialSucceeded(Endpoint endpoint) {

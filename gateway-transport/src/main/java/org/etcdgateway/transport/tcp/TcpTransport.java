@@ -4,9 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -20,8 +17,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.HostAndPort;
@@ -33,6 +28,7 @@ import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.endpoints.LoopGuard;
+import org.etcdgateway.transport.io.Dialer;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +83,9 @@ final class TcpTransport implements Transport {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);
-        pool = new EndpointPool(settings.retryDelay(), group, endpoint -> probe(dialTemplate, endpoint), discovery::refresh);
-        TcpRelay relay = new TcpRelay(pool, context.policy(), dialTemplate);
+        Dialer dialer = new Dialer(dialTemplate);
+        pool = new EndpointPool(settings.retryDelay(), group, endpoint -> dialer.probe(group.next(), endpoint), discovery::refresh);
+        TcpRelay relay = new TcpRelay(pool, context.policy(), dialer);
 
         try {
             server = new ServerBootstrap()
@@ -145,24 +142,6 @@ final class TcpTransport implements Transport {
         if (startupLoop == null) {
             pool.replace(accepted);
         }
-    }
-
-    private CompletionStage<?> probe(Bootstrap dialTemplate, Endpoint endpoint) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        dialTemplate.clone(group.next()).handler(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                ctx.close();
-            }
-        }).connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()))
-                .addListener((ChannelFutureListener) future -> {
-                    if (future.isSuccess()) {
-                        result.complete(null);
-                    } else {
-                        result.completeExceptionally(future.cause());
-                    }
-                });
-        return result;
     }
 
     /** The endpoint state, for tests in this package. */

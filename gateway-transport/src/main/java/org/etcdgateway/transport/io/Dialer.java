@@ -1,0 +1,95 @@
+package org.etcdgateway.transport.io;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.etcdgateway.api.Endpoint;
+
+/**
+ * Dials endpoints so that a new channel is connected in the same event-loop task that registers
+ * it.
+ *
+ * <p>Netty's {@code Bootstrap.connect} registers the channel, then connects it in a later task.
+ * A TCP socket that is registered with epoll but not yet connected reports a hang-up; when the
+ * event loop polls in between (likely under load), native epoll reads from the unconnected socket,
+ * fails, and closes the channel, and the dial fails with {@code ClosedChannelException} though the
+ * endpoint is fine. Connecting at once, on the loop, leaves no such window. IP literals take that
+ * path; host names are resolved (honouring DNS TTLs) through the bootstrap's resolver as before.
+ */
+public final class Dialer {
+
+    private final Bootstrap template;
+
+    /** @param template channel type, options and resolver; cloned for every dial */
+    public Dialer(Bootstrap template) {
+        this.template = template;
+    }
+
+    /** Dials {@code endpoint} on {@code loop}, with {@code handler} as the channel's handler. Call on {@code loop}. */
+    public ChannelFuture dial(EventLoop loop, Endpoint endpoint, ChannelHandler handler) {
+        Bootstrap bootstrap = template.clone(loop).handler(handler);
+        InetSocketAddress literal = ipLiteral(endpoint);
+        if (literal == null || !loop.inEventLoop()) {
+            return bootstrap.connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+        }
+        ChannelFuture registered = bootstrap.register();
+        Channel channel = registered.channel();
+        // As Bootstrap.connect does: a channel whose dial failed is closed, so that its handler
+        // hears nothing more from it.
+        ChannelPromise connected = channel.newPromise();
+        connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        if (registered.isDone()) {
+            connectOrFail(registered, channel, literal, connected);
+        } else {
+            registered.addListener((ChannelFutureListener) future -> connectOrFail(future, channel, literal, connected));
+        }
+        return connected;
+    }
+
+    private static void connectOrFail(ChannelFuture registered, Channel channel, InetSocketAddress address,
+                                      ChannelPromise connected) {
+        if (registered.isSuccess()) {
+            channel.connect(address, connected);
+        } else {
+            connected.setFailure(registered.cause());
+        }
+    }
+
+    /**
+     * A test connection to {@code endpoint}, closed as soon as it is made: enough to tell that an
+     * endpoint that failed is listening again. Completes exceptionally when the dial fails.
+     */
+    public CompletionStage<Void> probe(EventLoop loop, Endpoint endpoint) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        loop.execute(() -> dial(loop, endpoint, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.close();
+            }
+        }).addListener((ChannelFutureListener) future -> {
+            if (future.isSuccess()) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(future.cause());
+            }
+        }));
+        return result;
+    }
+
+    /** The endpoint's address when its host is an IP literal, which needs no resolving; else null. */
+    private static InetSocketAddress ipLiteral(Endpoint endpoint) {
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(endpoint.host());
+        return address == null ? null : new InetSocketAddress(address, endpoint.port());
+    }
+}
