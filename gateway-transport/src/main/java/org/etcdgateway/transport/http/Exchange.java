@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.config.Durations;
 import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.etcdgateway.transport.io.Dialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on the client channel's event loop; the connections it uses live on the same loop.
  */
 final class Exchange {
+
+    /** How often one request tries an endpoint again on a new connection before counting it as failed. */
+    private static final int MAX_LOCAL_REDIALS = 2;
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     private static final String X_FORWARDED_FOR = "X-Forwarded-For";
@@ -63,6 +67,7 @@ final class Exchange {
     /** Skipping a 1xx interim response (and its empty last content) that the client must not see twice. */
     private boolean skippingInterim;
     private boolean ended;
+    private int localRedials;
 
     Exchange(HttpProxy proxy, ClientConnectionHandler client, Channel clientChannel, FullHttpRequest request) {
         this.proxy = proxy;
@@ -149,6 +154,9 @@ final class Exchange {
         }
         if (future.isSuccess()) {
             send(future.channel().pipeline().get(UpstreamConnection.class));
+        } else if (Dialer.closedLocally(future.cause()) && localRedials++ < MAX_LOCAL_REDIALS) {
+            log.debug("{}: the dial to endpoint {} was closed on this side; dialing again", description, target);
+            forwardTo(target, false);
         } else {
             failedBeforeResponse(target, future.cause(), false);
         }
@@ -274,6 +282,8 @@ final class Exchange {
             return;
         }
         cancelTimeout();
+        // Whether the connection had carried an exchange before this one; detach() marks it as having done so.
+        boolean wasReused = upstream.reused();
         connection = null;
         upstream.detach();
         upstream.channel().close();
@@ -285,9 +295,11 @@ final class Exchange {
             client.abortResponse();
             return;
         }
-        // A kept-alive connection may have been closed by the endpoint while it sat idle: that
-        // says nothing about the endpoint, so try it once more on a new connection.
-        boolean stale = upstream.reused() && !(cause instanceof TimeoutException);
+        // A kept-alive connection may have been closed by the endpoint while it sat idle, and a
+        // channel closed on this side failed for no fault of the endpoint: neither says anything
+        // about the endpoint, so try it again on a new connection (a few times at most).
+        boolean notTheEndpoints = wasReused || Dialer.closedLocally(cause);
+        boolean stale = notTheEndpoints && !(cause instanceof TimeoutException) && localRedials++ < MAX_LOCAL_REDIALS;
         failedBeforeResponse(endpoint, cause, stale);
     }
 

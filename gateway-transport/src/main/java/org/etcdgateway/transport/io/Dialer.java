@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.etcdgateway.api.Endpoint;
@@ -85,6 +86,15 @@ public final class Dialer {
             }
         }));
         return result;
+    }
+
+    /**
+     * True when a dial failed because its channel was closed on this side, not because the
+     * endpoint refused or did not answer: that says nothing about the endpoint, so the dial is
+     * worth repeating rather than counting against it.
+     */
+    public static boolean closedLocally(Throwable cause) {
+        return cause instanceof ClosedChannelException;
     }
 
     /** The endpoint's address when its host is an IP literal, which needs no resolving; else null. */

@@ -12,6 +12,7 @@ import io.netty.channel.socket.DuplexChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.transport.io.Dialer;
 
 /**
  * One client connection: dials an endpoint for it, then relays bytes both ways.
@@ -27,6 +28,9 @@ import org.etcdgateway.api.Endpoint;
  */
 final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
+    /** How often a dial closed on this side is repeated before it counts against the endpoint. */
+    private static final int MAX_LOCAL_REDIALS = 2;
+
     /** What a client may send and half-close on before its upstream connection exists. */
     private static final int MAX_EARLY_BYTES = 1024 * 1024;
 
@@ -40,6 +44,7 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
     /** Bytes the client sent before the upstream connection existed; see {@link #channelRead}. */
     private List<ByteBuf> early;
     private int earlyBytes;
+    private int localRedials;
 
     ClientRelayHandler(TcpRelay relay) {
         this.relay = relay;
@@ -86,6 +91,12 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (future.isCancelled() || !client.isActive()) {
+            return;
+        }
+        if (Dialer.closedLocally(future.cause()) && localRedials++ < MAX_LOCAL_REDIALS) {
+            // Closed on this side: no verdict on the endpoint, so dial it again.
+            dial = relay.dial(endpoint, client.eventLoop(), new UpstreamHandler());
+            dial.addListener((ChannelFutureListener) again -> dialed(endpoint, again));
             return;
         }
         relay.dialFailed(endpoint, future.cause(), client);
