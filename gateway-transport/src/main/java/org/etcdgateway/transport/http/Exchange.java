@@ -118,7 +118,7 @@ final class Exchange {
     }
 
     private void forwardToNextEndpoint() {
-        List<Endpoint> candidates = proxy.usableExcluding(tried);
+        List<Endpoint> candidates = proxy.picker().usableExcluding(tried);
         if (candidates.isEmpty()) {
             if (tried.isEmpty()) {
                 proxy.noEndpointAvailable(description);
@@ -129,7 +129,7 @@ final class Exchange {
             }
             return;
         }
-        forwardTo(proxy.pick(candidates), true);
+        forwardTo(proxy.picker().pick(candidates), true);
     }
 
     private void forwardTo(Endpoint target, boolean mayReuse) {

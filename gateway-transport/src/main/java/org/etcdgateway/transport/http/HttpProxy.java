@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.etcdgateway.transport.endpoints.EndpointPicker;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ final class HttpProxy {
 
     private final HttpSettings settings;
     private final EndpointPool endpoints;
-    private final LoadBalancingPolicy policy;
+    private final EndpointPicker picker;
     private final UpstreamConnectionPool connections;
     private final String instanceId;
     private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
@@ -40,7 +41,7 @@ final class HttpProxy {
               UpstreamConnectionPool connections, String instanceId) {
         this.settings = settings;
         this.endpoints = endpoints;
-        this.policy = policy;
+        this.picker = new EndpointPicker(endpoints, policy);
         this.connections = connections;
         this.instanceId = instanceId;
     }
@@ -87,37 +88,20 @@ final class HttpProxy {
         return urls;
     }
 
-    List<Endpoint> usableExcluding(List<Endpoint> tried) {
-        List<Endpoint> usable = endpoints.usable();
-        if (tried.isEmpty()) {
-            return usable;
-        }
-        List<Endpoint> rest = new ArrayList<>(usable);
-        rest.removeAll(tried);
-        return List.copyOf(rest);
-    }
-
-    Endpoint pick(List<Endpoint> candidates) {
-        Endpoint picked = policy.pick(candidates);
-        if (picked == null || !candidates.contains(picked)) {
-            // A policy bug must not send a request somewhere it was not meant to go.
-            throw new IllegalStateException("policy " + policy.getClass().getName() + " picked " + picked
-                    + ", which is not one of the candidates " + candidates);
-        }
-        return picked;
+    EndpointPicker picker() {
+        return picker;
     }
 
     /** The endpoint answered: its response has started. */
     void answered(Endpoint endpoint) {
-        policy.onSuccess(endpoint);
+        picker.succeeded(endpoint);
     }
 
     /** A connection or transport error before any response byte: out of rotation for failure-wait. */
     void failed(Endpoint endpoint, Throwable cause, String request) {
         log.debug("{}: endpoint {} failed before answering ({}); replaying on the next endpoint",
                 request, endpoint, EndpointPool.describe(cause));
-        endpoints.markFailed(endpoint, cause);
-        policy.onFailure(endpoint, cause);
+        picker.failed(endpoint, cause);
     }
 
     /** Logs a 503, at most once a second with a count of the others. */

@@ -57,13 +57,13 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dialNext() {
-        List<Endpoint> candidates = relay.usableExcluding(tried);
+        List<Endpoint> candidates = relay.picker().usableExcluding(tried);
         if (candidates.isEmpty()) {
             relay.noEndpointLeft(client, tried);
             client.close();
             return;
         }
-        Endpoint endpoint = relay.pick(candidates);
+        Endpoint endpoint = relay.picker().pick(candidates);
         dial = relay.dial(endpoint, client.eventLoop(), new UpstreamHandler());
         dial.addListener((ChannelFutureListener) future -> dialed(endpoint, future));
     }

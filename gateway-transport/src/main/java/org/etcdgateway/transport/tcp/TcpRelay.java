@@ -5,52 +5,36 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
+import org.etcdgateway.transport.endpoints.EndpointPicker;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.io.Dialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every client relay of one transport shares: the endpoint state, the policy and the dial template. */
+/** What every client relay of one transport shares: the endpoint state, the policy's picks and the dialer. */
 final class TcpRelay {
 
     private static final Logger log = LoggerFactory.getLogger(TcpRelay.class);
     private static final long NO_ENDPOINT_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final EndpointPool pool;
-    private final LoadBalancingPolicy policy;
+    private final EndpointPicker picker;
     private final Dialer dialer;
     private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
     private final AtomicLong refusedSinceLastLog = new AtomicLong();
 
     TcpRelay(EndpointPool pool, LoadBalancingPolicy policy, Dialer dialer) {
         this.pool = pool;
-        this.policy = policy;
+        this.picker = new EndpointPicker(pool, policy);
         this.dialer = dialer;
     }
 
-    List<Endpoint> usableExcluding(List<Endpoint> tried) {
-        List<Endpoint> usable = pool.usable();
-        if (tried == null) {
-            return usable;
-        }
-        List<Endpoint> rest = new ArrayList<>(usable);
-        rest.removeAll(tried);
-        return List.copyOf(rest);
-    }
-
-    Endpoint pick(List<Endpoint> candidates) {
-        Endpoint picked = policy.pick(candidates);
-        if (picked == null || !candidates.contains(picked)) {
-            // A policy bug must not send a client somewhere it was not meant to go.
-            throw new IllegalStateException("policy " + policy.getClass().getName() + " picked " + picked
-                    + ", which is not one of the candidates " + candidates);
-        }
-        return picked;
+    EndpointPicker picker() {
+        return picker;
     }
 
     ChannelFuture dial(Endpoint endpoint, EventLoop loop, ChannelHandler handler) {
@@ -58,14 +42,13 @@ final class TcpRelay {
     }
 
     void dialSucceeded(Endpoint endpoint) {
-        policy.onSuccess(endpoint);
+        picker.succeeded(endpoint);
     }
 
     void dialFailed(Endpoint endpoint, Throwable cause, Channel client) {
         log.debug("client {}: dial to endpoint {} failed ({}); trying the next endpoint", client.remoteAddress(),
                 endpoint, EndpointPool.describe(cause));
-        pool.markFailed(endpoint, cause);
-        policy.onFailure(endpoint, cause);
+        picker.failed(endpoint, cause);
     }
 
     void connected(Channel client, Endpoint endpoint) {
