@@ -129,7 +129,18 @@ final class Exchange {
             }
             return;
         }
-        forwardTo(proxy.picker().pick(candidates), true);
+        Endpoint picked;
+        try {
+            picked = proxy.picker().pick(candidates);
+        } catch (RuntimeException e) {
+            // A policy's bug must not leave the client waiting forever.
+            log.error("{}: the policy failed to pick an endpoint; answering 502", description, e);
+            answer(HttpResponseStatus.BAD_GATEWAY, "the load-balancing policy failed: " + e.getMessage());
+            return;
+        }
+        // Each endpoint gets its own allowance of local re-dials.
+        localRedials = 0;
+        forwardTo(picked, true);
     }
 
     private void forwardTo(Endpoint target, boolean mayReuse) {
@@ -166,8 +177,13 @@ final class Exchange {
         connection = upstream;
         requestSent = false;
         upstream.attach(this);
+        HttpHeaders headers = outboundHeaders.copy();
+        if (!headers.contains(HttpHeaderNames.HOST)) {
+            // An HTTP/1.0 client may send none; the request goes out as HTTP/1.1, which needs one.
+            headers.set(HttpHeaderNames.HOST, upstream.endpoint().authority());
+        }
         FullHttpRequest outbound = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri,
-                request.content().retainedDuplicate(), outboundHeaders.copy(), EmptyHttpHeaders.INSTANCE);
+                request.content().retainedDuplicate(), headers, EmptyHttpHeaders.INSTANCE);
         ChannelFuture written = upstream.channel().writeAndFlush(outbound);
         Duration writeTimeout = proxy.settings().writeTimeout();
         if (!written.isDone() && !writeTimeout.isZero()) {
@@ -201,7 +217,11 @@ final class Exchange {
         }
         timeout = upstream.channel().eventLoop().schedule(() -> {
             long idle = System.nanoTime() - lastReadNanos;
-            if (idle >= readTimeout.toNanos()) {
+            if (!upstream.channel().config().isAutoRead()) {
+                // Reads are paused for a slow client: the endpoint is not the one being quiet.
+                lastReadNanos = System.nanoTime();
+                scheduleReadTimeout(upstream, readTimeout.toNanos());
+            } else if (idle >= readTimeout.toNanos()) {
                 upstreamFailed(upstream, new TimeoutException("the endpoint sent nothing for the read timeout "
                         + Durations.format(readTimeout)));
             } else {
@@ -268,6 +288,8 @@ final class Exchange {
 
     /** The client drained its write buffer: read from the endpoint again. */
     void clientWritable() {
+        // Time spent waiting for a slow client is not the endpoint's silence.
+        lastReadNanos = System.nanoTime();
         if (connection != null) {
             connection.channel().config().setAutoRead(true);
         }

@@ -97,6 +97,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isActive()) {
+            // Still connecting: native epoll may report a read error on the not yet connected
+            // socket. The connect's own outcome, bounded by the dial timeout, is what counts.
+            return;
+        }
         if (exchange != null) {
             exchange.upstreamFailed(this, cause);
         } else {

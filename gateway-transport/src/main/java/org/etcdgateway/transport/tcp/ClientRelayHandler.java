@@ -252,6 +252,11 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!ctx.channel().isActive()) {
+                // Still connecting (or already closed): the connect's outcome decides, not a read
+                // error native epoll may report on a socket that is not connected yet.
+                return;
+            }
             relay.relayFailed("endpoint", ctx.channel(), cause);
             closeBoth();
         }

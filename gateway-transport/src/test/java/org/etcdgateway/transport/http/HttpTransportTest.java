@@ -72,6 +72,20 @@ class HttpTransportTest {
     }
 
     @Test
+    void anHttp10RequestWithoutHostGetsTheEndpointsAuthorityAsHost() throws Exception {
+        FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "value"));
+        HttpTransport proxy = start(settings(false), member.endpoint());
+        InetSocketAddress address = proxy.listenAddresses().get(0);
+        try (java.net.Socket socket = new java.net.Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET /v2/keys/foo HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.0 200").endsWith("value");
+        }
+        assertThat(member.requests().get(0).header("host")).isEqualTo(member.endpoint().authority());
+    }
+
+    @Test
     void hopByHopHeadersAreStrippedBothWays() throws Exception {
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "ok",
                 "Connection: X-Member-Private", "X-Member-Private: secret", "Keep-Alive: timeout=5",
