@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,6 +34,7 @@ import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.endpoints.LoopGuard;
 import org.etcdgateway.transport.io.Dialer;
+import org.etcdgateway.transport.io.Drain;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class HttpTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
-    private static final long DRAIN_POLL_MILLIS = 20;
     /** v2 keys travel in the request line; Go's server takes a megabyte of headers, Netty's default 4 KiB is too little. */
     private static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
 
@@ -76,10 +75,7 @@ final class HttpTransport implements Transport {
 
     @Override
     public void start() throws TransportException {
-        if (io.name().equals("nio")) {
-            Throwable cause = IoRuntime.epollUnavailabilityCause();
-            log.info("using NIO: native epoll is not available here ({})", cause == null ? "not Linux" : cause.toString());
-        }
+        io.logChoice(log);
         SslContext tls;
         try {
             tls = SslContextBuilder.forClient().build();
@@ -88,15 +84,8 @@ final class HttpTransport implements Transport {
         }
         group = io.newEventLoopGroup(settings.effectiveIoThreads(), "gateway-io");
         clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(io.datagramChannelType())
-                .socketChannelType(io.socketChannelType()));
-        Bootstrap dialTemplate = new Bootstrap()
-                .channel(io.socketChannelType())
-                .resolver(resolver)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.dialTimeout().toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true);
+        resolver = io.newResolverGroup();
+        Bootstrap dialTemplate = io.newDialTemplate(resolver, settings.dialTimeout());
         Dialer dialer = new Dialer(dialTemplate);
         pool = new EndpointPool(settings.failureWait(), group, endpoint -> dialer.probe(group.next(), endpoint), discovery::refresh);
         connections = new UpstreamConnectionPool(dialer, tls);
@@ -220,20 +209,7 @@ final class HttpTransport implements Transport {
                 addresses, clients.size(), Durations.format(settings.drainTimeout()));
         // Idle keep-alive clients close now; busy ones after their response.
         clients.forEach(client -> client.pipeline().fireUserEventTriggered(ClientConnectionHandler.DRAIN));
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        while (!clients.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(DRAIN_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        int left = clients.size();
-        if (left > 0) {
-            log.info("drain timeout: closing {} connection(s) still open", left);
-            clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        }
+        Drain.await(clients, settings.drainTimeout(), log);
         stopNetwork();
         log.info("stopped");
     }

@@ -11,7 +11,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.endpoints.LoopGuard;
 import org.etcdgateway.transport.io.Dialer;
+import org.etcdgateway.transport.io.Drain;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 final class TcpTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(TcpTransport.class);
-    private static final long DRAIN_POLL_MILLIS = 20;
 
     private final TcpSettings settings;
     private final EndpointDiscovery discovery;
@@ -66,23 +65,13 @@ final class TcpTransport implements Transport {
 
     @Override
     public void start() throws TransportException {
-        if (io.name().equals("nio")) {
-            Throwable cause = IoRuntime.epollUnavailabilityCause();
-            log.info("using NIO: native epoll is not available here ({})", cause == null ? "not Linux" : cause.toString());
-        }
+        io.logChoice(log);
         group = io.newEventLoopGroup(settings.effectiveIoThreads(), "gateway-io");
         clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(io.datagramChannelType())
-                .socketChannelType(io.socketChannelType()));
-        int dialTimeoutMillis = (int) Math.max(1, settings.dialTimeout().toMillis());
-        Bootstrap dialTemplate = new Bootstrap()
-                .channel(io.socketChannelType())
-                .resolver(resolver)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, dialTimeoutMillis)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.SO_KEEPALIVE, true);
+        resolver = io.newResolverGroup();
+        // Half-closure both ways: a client's FIN becomes the endpoint's, not a close.
+        Bootstrap dialTemplate = io.newDialTemplate(resolver, settings.dialTimeout())
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         Dialer dialer = new Dialer(dialTemplate);
         pool = new EndpointPool(settings.retryDelay(), group, endpoint -> dialer.probe(group.next(), endpoint), discovery::refresh);
         TcpRelay relay = new TcpRelay(pool, context.policy(), dialer);
@@ -169,20 +158,7 @@ final class TcpTransport implements Transport {
         int open = clients.size();
         log.info("stopping: no longer accepting on {}; draining {} open connection(s) for up to {}",
                 HostAndPort.of((InetSocketAddress) server.localAddress()), open, Durations.format(settings.drainTimeout()));
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        while (!clients.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(DRAIN_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        int left = clients.size();
-        if (left > 0) {
-            log.info("drain timeout: closing {} connection(s) still open", left);
-            clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-        }
+        Drain.await(clients, settings.drainTimeout(), log);
         if (!unbound.isSuccess()) {
             log.warn("closing the listener failed: {}", String.valueOf(unbound.cause()));
         }
