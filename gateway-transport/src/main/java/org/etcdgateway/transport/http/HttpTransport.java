@@ -2,7 +2,6 @@ package org.etcdgateway.transport.http;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -36,6 +35,7 @@ import org.etcdgateway.transport.endpoints.LoopGuard;
 import org.etcdgateway.transport.io.Dialer;
 import org.etcdgateway.transport.io.Drain;
 import org.etcdgateway.transport.io.IoRuntime;
+import org.etcdgateway.transport.io.Listener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +55,7 @@ final class HttpTransport implements Transport {
     private EndpointPool pool;
     private UpstreamConnectionPool connections;
     private HttpProxy proxy;
-    private final List<Channel> servers = new ArrayList<>();
+    private final List<Listener> servers = new ArrayList<>();
     private ChannelGroup clients;
     private volatile List<LoopGuard> loopGuards = List.of();
     private volatile boolean firstSet = true;
@@ -92,7 +92,6 @@ final class HttpTransport implements Transport {
         proxy = new HttpProxy(settings, pool, context.policy(), connections, UUID.randomUUID().toString());
 
         ServerBootstrap serverTemplate = new ServerBootstrap()
-                .group(group)
                 .channel(io.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -113,7 +112,7 @@ final class HttpTransport implements Transport {
                 });
         for (HostAndPort address : settings.listenAddresses()) {
             try {
-                servers.add(serverTemplate.bind(address.host(), address.port()).syncUninterruptibly().channel());
+                servers.add(Listener.bind(io, group, serverTemplate, address));
             } catch (Exception e) {
                 stopNetwork();
                 throw new TransportException("cannot listen on http://" + address + ": " + EndpointPool.describe(e), e);
@@ -185,8 +184,8 @@ final class HttpTransport implements Transport {
     @Override
     public List<InetSocketAddress> listenAddresses() {
         List<InetSocketAddress> addresses = new ArrayList<>(servers.size());
-        for (Channel server : servers) {
-            addresses.add((InetSocketAddress) server.localAddress());
+        for (Listener server : servers) {
+            addresses.add(server.localAddress());
         }
         return List.copyOf(addresses);
     }
@@ -203,7 +202,7 @@ final class HttpTransport implements Transport {
         }
         stopped = true;
         List<InetSocketAddress> addresses = listenAddresses();
-        servers.forEach(server -> server.close().awaitUninterruptibly());
+        servers.forEach(Listener::close);
         proxy.startDraining();
         log.info("stopping: no longer accepting on {}; draining {} open connection(s) for up to {}",
                 addresses, clients.size(), Durations.format(settings.drainTimeout()));
@@ -219,7 +218,7 @@ final class HttpTransport implements Transport {
             pool.close();
         }
         discovery.close();
-        servers.forEach(server -> server.close().awaitUninterruptibly());
+        servers.forEach(Listener::close);
         if (connections != null) {
             connections.close();
         }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.util.ArrayList;
@@ -196,6 +197,10 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
             if (future.isSuccess()) {
                 ((DuplexChannel) channel).shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                // Its output is shut, so its FIN ends the last direction still open: let it close
+                // the channel (whose inactivity closes the other) rather than half-close a socket
+                // the kernel has most likely finished with, which fails and costs an exception.
+                channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
             } else {
                 closeBoth();
             }

@@ -2,8 +2,6 @@ package org.etcdgateway.transport.tcp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +28,7 @@ import org.etcdgateway.transport.endpoints.LoopGuard;
 import org.etcdgateway.transport.io.Dialer;
 import org.etcdgateway.transport.io.Drain;
 import org.etcdgateway.transport.io.IoRuntime;
+import org.etcdgateway.transport.io.Listener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ final class TcpTransport implements Transport {
     private EventLoopGroup group;
     private DnsAddressResolverGroup resolver;
     private EndpointPool pool;
-    private Channel server;
+    private Listener server;
     private ChannelGroup clients;
     private volatile LoopGuard loopGuard;
     private volatile String startupLoop;
@@ -76,30 +75,28 @@ final class TcpTransport implements Transport {
         pool = new EndpointPool(settings.retryDelay(), group, endpoint -> dialer.probe(group.next(), endpoint), discovery::refresh);
         TcpRelay relay = new TcpRelay(pool, context.policy(), dialer);
 
+        ServerBootstrap template = new ServerBootstrap()
+                .channel(io.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        clients.add(channel);
+                        channel.pipeline().addLast(new ClientRelayHandler(relay));
+                    }
+                });
         try {
-            server = new ServerBootstrap()
-                    .group(group)
-                    .channel(io.serverChannelType())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            clients.add(channel);
-                            channel.pipeline().addLast(new ClientRelayHandler(relay));
-                        }
-                    })
-                    .bind(settings.listenAddress().host(), settings.listenAddress().port())
-                    .syncUninterruptibly().channel();
+            server = Listener.bind(io, group, template, settings.listenAddress());
         } catch (Exception e) {
             stopNetwork();
             throw new TransportException("cannot listen on " + settings.listenAddress() + ": " + EndpointPool.describe(e), e);
         }
-        loopGuard = new LoopGuard((InetSocketAddress) server.localAddress());
+        loopGuard = new LoopGuard(server.localAddress());
         try {
             discovery.start(this::onEndpoints);
         } catch (DiscoveryException e) {
@@ -140,7 +137,7 @@ final class TcpTransport implements Transport {
 
     @Override
     public List<InetSocketAddress> listenAddresses() {
-        return server == null ? List.of() : List.of((InetSocketAddress) server.localAddress());
+        return server == null ? List.of() : List.of(server.localAddress());
     }
 
     @Override
@@ -154,14 +151,11 @@ final class TcpTransport implements Transport {
             return;
         }
         stopped = true;
-        ChannelFuture unbound = server.close().awaitUninterruptibly();
+        server.close();
         int open = clients.size();
         log.info("stopping: no longer accepting on {}; draining {} open connection(s) for up to {}",
-                HostAndPort.of((InetSocketAddress) server.localAddress()), open, Durations.format(settings.drainTimeout()));
+                HostAndPort.of(server.localAddress()), open, Durations.format(settings.drainTimeout()));
         Drain.await(clients, settings.drainTimeout(), log);
-        if (!unbound.isSuccess()) {
-            log.warn("closing the listener failed: {}", String.valueOf(unbound.cause()));
-        }
         stopNetwork();
         log.info("stopped");
     }
@@ -172,7 +166,7 @@ final class TcpTransport implements Transport {
         }
         discovery.close();
         if (server != null) {
-            server.close().awaitUninterruptibly();
+            server.close();
         }
         if (resolver != null) {
             resolver.close();
