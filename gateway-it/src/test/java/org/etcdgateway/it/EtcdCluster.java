@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * 0 to {@code size() - 1}, which stays the same across kills, restarts and member changes: an
  * added member gets the next index, a removed one keeps its own.
  */
-final class EtcdCluster implements AutoCloseable {
+public final class EtcdCluster implements AutoCloseable {
 
     /** A fresh 3-member cluster on 2 cores is healthy in a few seconds; this is the bound. */
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(30);
@@ -59,7 +59,7 @@ final class EtcdCluster implements AutoCloseable {
      * Starts a cluster of {@code size} members that also serve etcd's v2 API ({@code --enable-v2}),
      * as a discovery service does: etcd's v2 discovery protocol is made of v2 keys requests.
      */
-    static EtcdCluster startWithV2Api(int size) {
+    public static EtcdCluster startWithV2Api(int size) {
         return start(Executables.require("etcd", "etcd-server"), size, List.of("--enable-v2"));
     }
 
@@ -208,7 +208,7 @@ final class EtcdCluster implements AutoCloseable {
      * {@code member-0=http://127.0.0.1:<peer port>,...} for every current member, as etcd's
      * {@code --initial-cluster} takes it.
      */
-    String initialCluster() {
+    public String initialCluster() {
         return IntStream.range(0, members.size()).filter(this::isMember)
                 .mapToObj(index -> name(index) + "=" + peerUrl(index))
                 .collect(Collectors.joining(","));
@@ -231,12 +231,12 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<client port>} of member {@code index}. */
-    String clientEndpoint(int index) {
+    public String clientEndpoint(int index) {
         return members.get(index).clientEndpoint();
     }
 
     /** Every member's client address, removed members left out. */
-    List<String> clientEndpoints() {
+    public List<String> clientEndpoints() {
         return currentMembers().map(EtcdMember::clientEndpoint).toList();
     }
 
@@ -250,7 +250,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** Every member's client address, comma-separated, as {@code --endpoints} takes them. */
-    String endpointsFlag() {
+    public String endpointsFlag() {
         return String.join(",", clientEndpoints());
     }
 

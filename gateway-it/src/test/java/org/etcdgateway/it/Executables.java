@@ -10,7 +10,7 @@ import java.util.Optional;
  * Finds the real programs the tests drive. A missing one fails the test with what to install:
  * these tests exist to run against real etcd, so skipping would hide that they did not.
  */
-final class Executables {
+public final class Executables {
 
     private Executables() {
     }
@@ -22,8 +22,8 @@ final class Executables {
      * @param debianPackage the package that installs it, for the message
      * @throws IllegalStateException when there is no such executable
      */
-    static String require(String name, String debianPackage) {
-        return find(name).orElseThrow(() -> new IllegalStateException("the integration tests need the `" + name
+    public static String require(String name, String debianPackage) {
+        return find(name).orElseThrow(() -> new IllegalStateException("this needs the `" + name
                 + "` executable, and there is none " + (name.contains("/") ? "at " + name : "on PATH ("
                 + System.getenv("PATH") + ")") + "; install the Debian package " + debianPackage
                 + " (apt-get install " + debianPackage + ")"));

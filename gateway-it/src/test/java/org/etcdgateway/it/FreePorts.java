@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Loopback ports nobody listens on right now, for the processes that need a port before they start. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
@@ -17,7 +17,7 @@ final class FreePorts {
      * {@code count} distinct free ports. All sockets are held open until every port is known, so
      * the kernel cannot hand the same port out twice.
      */
-    static List<Integer> allocate(int count) {
+    public static List<Integer> allocate(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
@@ -39,7 +39,7 @@ final class FreePorts {
     }
 
     /** One free port. */
-    static int one() {
+    public static int one() {
         return allocate(1).get(0);
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * aborted run (a timeout, Ctrl-C, a crash in a lifecycle method) must not leave etcd members or
  * gateways holding ports on the machine.
  */
-final class ProcessReaper {
+public final class ProcessReaper {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -21,13 +21,13 @@ final class ProcessReaper {
     }
 
     /** Returns {@code process}, now to be killed at the JVM's end unless {@link #forget forgotten} first. */
-    static Process register(Process process) {
+    public static Process register(Process process) {
         LIVE.add(process);
         return process;
     }
 
     /** {@code process} has ended; nothing left to do for it. */
-    static void forget(Process process) {
+    public static void forget(Process process) {
         LIVE.remove(process);
     }
 }

@@ -1,0 +1,334 @@
+package org.etcdgateway.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import org.etcdgateway.it.EtcdCluster;
+
+/**
+ * The benchmark: this gateway side by side with what operators would otherwise run (etcd's L4
+ * gateway, HAProxy in TCP mode, etcd's v2 proxy) and with no proxy at all, in one run on
+ * loopback. Candidates take turns (A B C A B C ...) and each figure is the median of the rounds,
+ * so that a shared, noisy machine slows them all alike. Writes {@code report.md},
+ * {@code chart.png} and {@code results.json} and prints the tables.
+ *
+ * <p>Run it with {@code scripts/bench}, which installs the tools and builds what it needs.
+ */
+public final class Benchmark {
+
+    private static final PrintStream out = System.out;
+    private static final int JETCD_IN_FLIGHT = 32;
+    private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
+
+    private final BenchOptions options;
+    private final Path work;
+    private final Path launcher;
+    private final int eventLoops;
+    private final List<CaseResult> results = new ArrayList<>();
+    private final List<IdleResult> idle = new ArrayList<>();
+    private final Map<Candidate, List<Double>> startups = new EnumMap<>(Candidate.class);
+    private final List<String> notes = new ArrayList<>();
+    private final Set<ProxyProcess> warmed = new HashSet<>();
+
+    private Benchmark(BenchOptions options, Path work, Path launcher) {
+        this.options = options;
+        this.work = work;
+        this.launcher = launcher;
+        // The gateway's default: one event loop per processor. HAProxy gets as many threads.
+        this.eventLoops = Runtime.getRuntime().availableProcessors();
+    }
+
+    public static void main(String[] args) throws IOException {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            out.println(BenchOptions.USAGE);
+            return;
+        }
+        Path launcher = Path.of(System.getProperty("gateway.launcher", "bin/etcd-gateway")).toAbsolutePath();
+        // Readable by all: nginx's workers run as nobody and serve the bulk file from here.
+        Path work = Files.createTempDirectory("etcd-gateway-bench-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        String startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        long began = System.nanoTime();
+        Benchmark benchmark = new Benchmark(options, work, launcher);
+        benchmark.run();
+        List<StartupResult> startup = benchmark.startups.entrySet().stream()
+                .map(entry -> new StartupResult(entry.getKey(), entry.getValue())).toList();
+        RunInfo info = new RunInfo(startedAt, options.commandLine(), Machine.describe(), Machine.versions(),
+                options.rounds(), options.round().toMillis() / 1000.0, benchmark.eventLoops, benchmark.notes);
+        Report.write(options.out(), info, benchmark.results, benchmark.idle, startup);
+        out.println();
+        out.println(Report.summary(info, benchmark.results, benchmark.idle, startup));
+        out.printf("report: %s (%s, %s); took %d s; logs in %s%n", options.out().resolve("report.md"),
+                "chart.png", "results.json", (System.nanoTime() - began) / 1_000_000_000L, work);
+        // jetcd's and the HTTP client's threads must not keep the JVM alive.
+        System.exit(0);
+    }
+
+    private void run() {
+        if (options.wantsAny("small", "bulk", "churn")) {
+            rawCases();
+        }
+        if (options.wants("idle")) {
+            idleCase();
+        }
+        if (options.wantsAny("etcd", "v2")) {
+            etcdCases();
+        }
+    }
+
+    /** Cases 1 to 3: raw L4 to three nginx backends. */
+    private void rawCases() {
+        try (NginxBackends backends = NginxBackends.start(work, 4096)) {
+            List<String> endpoints = backends.addresses();
+            Map<Candidate, Target> targets = l4Targets(endpoints, endpoints.get(0));
+            try {
+                if (options.wants("small")) {
+                    measure("small", "raw L4, small: keep-alive GETs of 6 bytes, 64 connections", targets,
+                            wrk(Wrk.get(2, 64, NginxBackends.SMALL_PATH)));
+                }
+                if (options.wants("bulk")) {
+                    measure("bulk", "raw L4, bulk: keep-alive GETs of 1 MiB, 16 connections", targets,
+                            wrk(Wrk.get(2, 16, NginxBackends.BULK_PATH)));
+                }
+                if (options.wants("churn")) {
+                    measure("churn", "connection churn: a new connection per GET (Connection: close), 64 at a time",
+                            targets, wrk(Wrk.get(2, 64, NginxBackends.SMALL_PATH).withHeader("Connection", "close")));
+                }
+            } finally {
+                closeAll(targets);
+            }
+        }
+    }
+
+    /** Case 6: memory of each proxy holding many idle client connections and their upstream ones. */
+    private void idleCase() {
+        // Each pair is two descriptors in the proxy; the proxies inherit this process's limit, and
+        // etcd's gateway needs some room beyond the pairs.
+        long limit = ProcStats.openFilesHardLimit();
+        int connections = (int) Math.min(options.idleConnections(), (limit - 2000) / 2);
+        if (connections < options.idleConnections()) {
+            note(String.format("idle: %d connections instead of %d, to fit the open-files limit of %d", connections,
+                    options.idleConnections(), limit));
+        }
+        try (NginxBackends backends = NginxBackends.start(work, connections + 64)) {
+            for (Candidate candidate : List.of(Candidate.OURS_TCP, Candidate.ETCD_GATEWAY, Candidate.HAPROXY)) {
+                try (ProxyProcess proxy = startL4(candidate, backends.addresses(), connections + 64)) {
+                    idle.add(IdleCase.measure(proxy, connections));
+                    out.printf("idle %-22s %s%n", candidate.label(), describe(idle.get(idle.size() - 1)));
+                } catch (IllegalStateException e) {
+                    // One proxy giving out must not cost the others' figures; the report says so.
+                    note("idle: " + candidate.label() + " failed: " + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
+    }
+
+    /** Cases 4 and 5: a real 3-member etcd cluster, v3 through the L4 proxies and v2 through the HTTP ones. */
+    private void etcdCases() {
+        try (EtcdCluster cluster = EtcdCluster.startWithV2Api(3)) {
+            List<String> members = cluster.clientEndpoints();
+            String direct = cluster.clientEndpoint(0);
+            if (options.wants("etcd")) {
+                JetcdLoad.preload(direct, JetcdLoad.KEYS);
+                Map<Candidate, Target> targets = l4Targets(members, direct);
+                try {
+                    String body = "{\"key\":\"" + Base64.getEncoder().encodeToString(
+                            JetcdLoad.key(1).toString(StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)) + "\"}";
+                    measure("etcd-range", "etcd: POST /v3/kv/range (JSON gateway), 64 connections, 3 members", targets,
+                            wrk(new Wrk(2, 64, "POST", "/v3/kv/range", Map.of(), "")
+                                    .withBody("POST", "application/json", body)));
+                    measure("etcd-put", "etcd: jetcd gRPC puts, " + JETCD_IN_FLIGHT + " in flight, 3 members", targets,
+                            jetcd(JetcdLoad.Operation.PUT));
+                    measure("etcd-get", "etcd: jetcd gRPC gets, " + JETCD_IN_FLIGHT + " in flight, 3 members", targets,
+                            jetcd(JetcdLoad.Operation.GET));
+                } finally {
+                    closeAll(targets);
+                }
+            }
+            if (options.wants("v2")) {
+                v2Put(direct, "/v2/keys/bench/v2", "value=" + "v".repeat(64));
+                Map<Candidate, Target> targets = new LinkedHashMap<>();
+                targets.put(Candidate.DIRECT, Target.direct(direct));
+                try {
+                    targets.put(Candidate.OURS_HTTP, Target.of(record(ProxyProcess.ours(Candidate.OURS_HTTP, launcher, work,
+                            "proxy", List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster(),
+                                    "--data-dir", work.resolve("ours-proxy").toString())))));
+                    targets.put(Candidate.ETCD_PROXY, Target.of(record(ProxyProcess.etcdV2Proxy(work, cluster.initialCluster()))));
+                    measure("v2-get", "v2 proxy: GET /v2/keys/bench/v2, 64 connections", targets,
+                            wrk(Wrk.get(2, 64, "/v2/keys/bench/v2")));
+                    measure("v2-put", "v2 proxy: PUT /v2/keys/bench/put, 64 connections", targets,
+                            wrk(new Wrk(2, 64, "PUT", "/v2/keys/bench/put", Map.of(), "")
+                                    .withBody("PUT", "application/x-www-form-urlencoded", "value=" + "v".repeat(64))));
+                } finally {
+                    closeAll(targets);
+                }
+            }
+        }
+    }
+
+
+    /** Direct to {@code direct}, and this gateway, etcd's gateway and HAProxy in front of {@code endpoints}. */
+    private Map<Candidate, Target> l4Targets(List<String> endpoints, String direct) {
+        Map<Candidate, Target> targets = new LinkedHashMap<>();
+        targets.put(Candidate.DIRECT, Target.direct(direct));
+        try {
+            for (Candidate candidate : List.of(Candidate.OURS_TCP, Candidate.ETCD_GATEWAY, Candidate.HAPROXY)) {
+                targets.put(candidate, Target.of(startL4(candidate, endpoints, 4096)));
+            }
+        } catch (RuntimeException e) {
+            closeAll(targets);
+            throw e;
+        }
+        return targets;
+    }
+
+    private ProxyProcess startL4(Candidate candidate, List<String> endpoints, int maxConnections) {
+        return record(switch (candidate) {
+            // Round robin per connection, as HAProxy is set up and as etcd's gateway spreads them.
+            case OURS_TCP -> ProxyProcess.ours(candidate, launcher, work, "start",
+                    List.of("--endpoints", String.join(",", endpoints), "--policy", "round-robin"));
+            case ETCD_GATEWAY -> ProxyProcess.etcdGateway(work, endpoints);
+            case HAPROXY -> ProxyProcess.haproxy(work, endpoints, eventLoops, maxConnections);
+            default -> throw new IllegalArgumentException(candidate + " is not an L4 proxy");
+        });
+    }
+
+    private void note(String note) {
+        notes.add(note);
+        out.println(note);
+    }
+
+    private ProxyProcess record(ProxyProcess proxy) {
+        startups.computeIfAbsent(proxy.candidate(), candidate -> new ArrayList<>()).add(proxy.startupMillis());
+        out.printf("started %s in %.0f ms%n", proxy, proxy.startupMillis());
+        return proxy;
+    }
+
+    /**
+     * Runs {@code load} against every target in turn, round after round, after one untimed warm-up
+     * run each; records the proxy's CPU time and peak RSS around every timed run.
+     */
+    private void measure(String id, String title, Map<Candidate, Target> targets, Load load) {
+        out.printf("%n== %s: %s%n", id, title);
+        for (Target target : targets.values()) {
+            // A proxy fresh from its start gets longer: the JIT of a JVM, for one, is still compiling.
+            boolean fresh = target.proxy() != null && warmed.add(target.proxy());
+            load.run(target.address(), fresh ? options.warmup().multipliedBy(3) : options.warmup());
+        }
+        Map<Candidate, List<Round>> rounds = new EnumMap<>(Candidate.class);
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (Map.Entry<Candidate, Target> entry : targets.entrySet()) {
+                Round figures = entry.getValue().measure(load, options.round());
+                rounds.computeIfAbsent(entry.getKey(), candidate -> new ArrayList<>()).add(figures);
+                out.printf("  round %d %-22s %9.0f req/s  p99 %8.0f us  cpu %6.1f us/req  errors %d%n", round,
+                        entry.getKey().label(), figures.requestsPerSecond(), figures.p99Micros(),
+                        figures.proxyCpuMicrosPerRequest(), figures.errors());
+            }
+        }
+        rounds.forEach((candidate, list) -> results.add(new CaseResult(id, title, candidate, list)));
+    }
+
+    private Load wrk(Wrk wrk) {
+        Path script = work.resolve("wrk-" + results.size() + ".lua");
+        return (address, duration) -> wrk.run(address, duration, script);
+    }
+
+    private static Load jetcd(JetcdLoad.Operation operation) {
+        // Each run has a client of its own: a short warm-up keeps its connection set-up out of the window.
+        return (address, duration) -> JetcdLoad.run(address, operation, JETCD_IN_FLIGHT, JETCD_CLIENT_WARMUP, duration);
+    }
+
+    private static void v2Put(String member, String path, String form) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + member + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("PUT " + path + " on " + member + " answered " + response.statusCode()
+                        + ": " + response.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("PUT " + path + " on " + member + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void closeAll(Map<Candidate, Target> targets) {
+        targets.values().forEach(Target::close);
+    }
+
+    private static String describe(IdleResult result) {
+        return String.format("%d connections: RSS %.1f -> %.1f MiB, %.2f KiB per pair", result.connections(),
+                result.rssBeforeBytes() / 1048576.0, result.rssAfterBytes() / 1048576.0,
+                result.bytesPerConnectionPair() / 1024);
+    }
+
+    /** A load generator: runs against {@code host:port} for a while and says what it saw. */
+    @FunctionalInterface
+    interface Load {
+        LoadFigures run(String address, Duration duration);
+    }
+
+    /** Where a candidate's traffic goes: a proxy to measure, or straight to a backend. */
+    private record Target(String address, ProxyProcess proxy) implements AutoCloseable {
+
+        static Target direct(String address) {
+            return new Target(address, null);
+        }
+
+        static Target of(ProxyProcess proxy) {
+            return new Target(proxy.address(), proxy);
+        }
+
+        Round measure(Load load, Duration duration) {
+            if (proxy == null) {
+                return load.run(address, duration).toRound(Double.NaN, -1);
+            }
+            proxy.checkAlive();
+            ProcStats.resetPeakRss(proxy.pid());
+            double cpuBefore = ProcStats.cpuSeconds(proxy.pid());
+            LoadFigures figures = load.run(address, duration);
+            double cpu = ProcStats.cpuSeconds(proxy.pid()) - cpuBefore;
+            proxy.checkAlive();
+            return figures.toRound(cpu, ProcStats.peakRssBytes(proxy.pid()));
+        }
+
+        @Override
+        public void close() {
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+}
