@@ -133,6 +133,7 @@ final class HttpTransport implements Transport {
             stopNetwork();
             throw TransportException.misconfigured(startupLoop);
         }
+        servers.forEach(Listener::accept);
         log.debug("http transport ({}) on {} with {} event loop(s) ({}), dial timeout {}, write timeout {}, read timeout {}, "
                         + "failure wait {}, request bodies up to {} bytes",
                 settings.readOnly() ? "readonly" : "on", listenAddresses(), settings.effectiveIoThreads(), io.name(),

@@ -2,6 +2,7 @@ package org.etcdgateway.transport.io;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -22,6 +23,9 @@ import org.etcdgateway.api.HostAndPort;
  * a queue hand-off and a wake-up per connection, most of what a short connection costs above its
  * system calls. Elsewhere one socket accepts for all loops.
  *
+ * <p>It is bound before it accepts: connections wait in the backlog until {@link #accept()}, so
+ * that none arrives before the transport knows an endpoint to send it to.
+ *
  * <p>{@code SO_REUSEPORT} would let a second gateway of the same user bind the same port and take
  * half its connections; the address is therefore first bound once without it, which fails when
  * anything else listens there.
@@ -35,7 +39,8 @@ public final class Listener {
     }
 
     /**
-     * Binds {@code address} with {@code template}'s channel type, options and child handler.
+     * Binds {@code address} with {@code template}'s channel type, options and child handler; it
+     * accepts once {@link #accept()} is called.
      *
      * @param io       the runtime the group's loops run on
      * @param group    the loops that accept and serve connections
@@ -44,8 +49,9 @@ public final class Listener {
      */
     public static Listener bind(IoRuntime io, EventLoopGroup group, ServerBootstrap template, HostAndPort address)
             throws Exception {
+        ServerBootstrap notYetAccepting = template.clone().option(ChannelOption.AUTO_READ, false);
         if (!io.name().equals("epoll")) {
-            return new Listener(List.of(template.clone().group(group).bind(address.host(), address.port())
+            return new Listener(List.of(notYetAccepting.group(group).bind(address.host(), address.port())
                     .syncUninterruptibly().channel()));
         }
         if (address.port() != 0) {
@@ -55,7 +61,7 @@ public final class Listener {
         int port = address.port();
         try {
             for (EventExecutor executor : group) {
-                Channel socket = template.clone()
+                Channel socket = notYetAccepting.clone()
                         .group((EventLoop) executor)
                         .option(EpollChannelOption.SO_REUSEPORT, true)
                         .bind(address.host(), port)
@@ -77,6 +83,11 @@ public final class Listener {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(address.host(), address.port()), 1);
         }
+    }
+
+    /** Starts accepting the connections that are waiting and those to come. */
+    public void accept() {
+        sockets.forEach(socket -> socket.config().setAutoRead(true));
     }
 
     /** The bound address: the requested one, with the port chosen when port 0 was asked for. */

@@ -107,6 +107,7 @@ final class TcpTransport implements Transport {
             stopNetwork();
             throw TransportException.misconfigured(startupLoop);
         }
+        server.accept();
         log.debug("tcp transport on {} with {} event loop(s) ({}), dial timeout {}, retry delay {}",
                 server.localAddress(), settings.effectiveIoThreads(), io.name(),
                 Durations.format(settings.dialTimeout()), Durations.format(settings.retryDelay()));

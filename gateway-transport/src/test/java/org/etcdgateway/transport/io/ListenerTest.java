@@ -48,6 +48,7 @@ class ListenerTest {
         IoRuntime io = IoRuntime.best();
         group = io.newEventLoopGroup(2, "listener-test");
         Listener listener = Listener.bind(io, group, template(io), HostAndPort.parse("127.0.0.1:0"));
+        listener.accept();
 
         connect(listener.localAddress(), CONNECTIONS);
 
@@ -79,10 +80,27 @@ class ListenerTest {
     }
 
     @Test
+    void connectionsWaitInTheBacklogUntilItAccepts() throws Exception {
+        IoRuntime io = IoRuntime.best();
+        group = io.newEventLoopGroup(2, "listener-test");
+        Listener listener = Listener.bind(io, group, template(io), HostAndPort.parse("127.0.0.1:0"));
+
+        connect(listener.localAddress(), 4);
+        assertThat(accepted.poll(300, TimeUnit.MILLISECONDS)).as("a connection accepted before accept()").isNull();
+
+        listener.accept();
+        for (int i = 0; i < 4; i++) {
+            assertThat(accepted.poll(5, TimeUnit.SECONDS)).as("waiting connection %d accepted", i).isNotNull();
+        }
+        listener.close();
+    }
+
+    @Test
     void withNioOneSocketAcceptsForAllLoops() throws Exception {
         IoRuntime io = IoRuntime.nio();
         group = io.newEventLoopGroup(2, "listener-test");
         Listener listener = Listener.bind(io, group, template(io), HostAndPort.parse("127.0.0.1:0"));
+        listener.accept();
 
         connect(listener.localAddress(), 8);
 
