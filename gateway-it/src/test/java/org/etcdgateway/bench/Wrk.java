@@ -36,7 +36,7 @@ record Wrk(int threads, int connections, String method, String path, Map<String,
     private static final Duration SLACK = Duration.ofSeconds(30);
 
     Wrk {
-        headers = Map.copyOf(new LinkedHashMap<>(headers));
+        headers = Map.copyOf(headers);
     }
 
     /** Keep-alive GETs of {@code path}. */
