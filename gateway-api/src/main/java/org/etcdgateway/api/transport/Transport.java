@@ -27,6 +27,9 @@ public interface Transport extends AutoCloseable {
     /** The endpoints known now, usable or not. */
     List<Endpoint> endpoints();
 
+    /** The state of every endpoint known now, in the discovery's order. Empty before start. */
+    List<EndpointStatus> endpointStatus();
+
     /**
      * Stops gracefully: stops accepting at once, lets open connections finish for up to the
      * transport's drain timeout, closes what is left, then stops the discovery. Blocks until done.

@@ -24,4 +24,20 @@ public interface TransportProvider<S> extends Provider {
 
     /** A new, not yet started transport with these settings. */
     Transport newTransport(S settings, TransportContext context);
+
+    /**
+     * Applies a reloaded configuration to {@code running}, a started transport this provider
+     * made: new settings, a new (not yet started) discovery and a new policy, without dropping a
+     * connection in flight. The transport starts the new discovery and, once it has, stops the old.
+     *
+     * @throws TransportException when a setting cannot change while the transport runs (its
+     *                            listen address, say) or the new discovery cannot start; the
+     *                            transport then runs on exactly as before, and the new discovery
+     *                            is closed
+     */
+    default void reconfigure(Transport running, S settings, TransportContext context) throws TransportException {
+        context.discovery().close();
+        throw TransportException.misconfigured("transport " + name() + " cannot change its settings while it runs;"
+                + " restart the gateway to apply them");
+    }
 }

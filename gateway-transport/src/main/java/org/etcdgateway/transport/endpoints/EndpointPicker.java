@@ -12,11 +12,16 @@ import org.etcdgateway.api.policy.LoadBalancingPolicy;
 public final class EndpointPicker {
 
     private final EndpointPool pool;
-    private final LoadBalancingPolicy policy;
+    private volatile LoadBalancingPolicy policy;
 
     public EndpointPicker(EndpointPool pool, LoadBalancingPolicy policy) {
         this.pool = pool;
         this.policy = policy;
+    }
+
+    /** Picks with {@code replacement} from now on (a reload); picks under way finish with the old one. */
+    public void policy(LoadBalancingPolicy replacement) {
+        this.policy = replacement;
     }
 
     /** The usable endpoints not yet tried for this connection or request; the pool's own list when none was. */
@@ -37,11 +42,13 @@ public final class EndpointPicker {
      *                               send a client somewhere it was not meant to go
      */
     public Endpoint pick(List<Endpoint> candidates) {
+        LoadBalancingPolicy policy = this.policy;
         Endpoint picked = policy.pick(candidates);
         if (picked == null || !candidates.contains(picked)) {
             throw new IllegalStateException("policy " + policy.getClass().getName() + " picked " + picked
                     + ", which is not one of the candidates " + candidates);
         }
+        pool.picked(picked);
         return picked;
     }
 

@@ -29,6 +29,7 @@ import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.config.Durations;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.io.Dialer;
+import org.etcdgateway.transport.metrics.ProxyMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,8 @@ final class Exchange {
     private boolean skippingInterim;
     private boolean ended;
     private int localRedials;
+    private final String method;
+    private final long arrivedNanos = System.nanoTime();
 
     Exchange(HttpProxy proxy, ClientConnectionHandler client, Channel clientChannel, FullHttpRequest request) {
         this.proxy = proxy;
@@ -76,6 +79,7 @@ final class Exchange {
         this.request = request;
         this.uri = originForm(request.uri());
         this.description = request.method() + " " + uri + " from " + clientAddress(clientChannel);
+        this.method = ProxyMetrics.method(request.method().name());
         this.outboundHeaders = outboundHeaders(request, clientChannel, proxy.instanceId());
     }
 
@@ -114,6 +118,7 @@ final class Exchange {
     }
 
     void start() {
+        proxy.metrics().received(method);
         forwardToNextEndpoint();
     }
 
@@ -122,9 +127,11 @@ final class Exchange {
         if (candidates.isEmpty()) {
             if (tried.isEmpty()) {
                 proxy.noEndpointAvailable(description);
+                proxy.metrics().dropped(method, ProxyMetrics.Dropped.ZERO_ENDPOINTS);
                 answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "zero endpoints currently available");
             } else {
                 log.warn("{}: answered 502, no endpoint answered: tried {}", description, tried);
+                proxy.metrics().dropped(method, ProxyMetrics.Dropped.FAILED_SENDING_REQUEST);
                 answer(HttpResponseStatus.BAD_GATEWAY, "unable to get response from " + tried.size() + " endpoint(s)");
             }
             return;
@@ -135,6 +142,7 @@ final class Exchange {
         } catch (RuntimeException e) {
             // A policy's bug must not leave the client waiting forever.
             log.error("{}: the policy failed to pick an endpoint; answering 502", description, e);
+            proxy.metrics().dropped(method, ProxyMetrics.Dropped.FAILED_SENDING_REQUEST);
             answer(HttpResponseStatus.BAD_GATEWAY, "the load-balancing policy failed: " + e.getMessage());
             return;
         }
@@ -314,6 +322,7 @@ final class Exchange {
             log.info("{}: endpoint {} broke off the response after it started ({}); closing the client connection",
                     description, endpoint, EndpointPool.describe(cause));
             request.release();
+            proxy.metrics().dropped(method, ProxyMetrics.Dropped.FAILED_GETTING_RESPONSE);
             client.abortResponse();
             return;
         }
@@ -349,6 +358,7 @@ final class Exchange {
             upstream.channel().close();
         }
         request.release();
+        proxy.metrics().handled(method, responseHead.status().code(), System.nanoTime() - arrivedNanos);
         client.endResponse(end);
     }
 

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etcdgateway.api.Endpoint;
-import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.transport.endpoints.EndpointPicker;
 import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.etcdgateway.transport.metrics.ProxyMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,30 +28,41 @@ final class HttpProxy {
     private static final Logger log = LoggerFactory.getLogger(HttpProxy.class);
     private static final long NO_ENDPOINT_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
-    private final HttpSettings settings;
+    private volatile HttpSettings settings;
     private final EndpointPool endpoints;
     private final EndpointPicker picker;
     private final UpstreamConnectionPool connections;
     private final String instanceId;
+    private final ProxyMetrics metrics;
     private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
     private final AtomicLong refusedSinceLastLog = new AtomicLong();
     private volatile boolean draining;
 
-    HttpProxy(HttpSettings settings, EndpointPool endpoints, LoadBalancingPolicy policy,
-              UpstreamConnectionPool connections, String instanceId) {
+    HttpProxy(HttpSettings settings, EndpointPool endpoints, EndpointPicker picker,
+              UpstreamConnectionPool connections, String instanceId, ProxyMetrics metrics) {
         this.settings = settings;
         this.endpoints = endpoints;
-        this.picker = new EndpointPicker(endpoints, policy);
+        this.picker = picker;
         this.connections = connections;
         this.instanceId = instanceId;
+        this.metrics = metrics;
     }
 
     HttpSettings settings() {
         return settings;
     }
 
+    /** From a reload: requests that arrive from now on follow {@code next}. */
+    void settings(HttpSettings next) {
+        settings = next;
+    }
+
     UpstreamConnectionPool connections() {
         return connections;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
     }
 
     String instanceId() {

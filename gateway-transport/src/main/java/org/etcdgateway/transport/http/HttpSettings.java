@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.etcdgateway.api.HostAndPort;
+import org.etcdgateway.transport.base.TransportSettings;
+import org.etcdgateway.transport.health.HealthSettings;
 
 /**
  * The {@code http} transport's settings, read from {@code gateway.transport.http}.
@@ -18,10 +20,12 @@ import org.etcdgateway.api.HostAndPort;
  * @param maxRequestBody  the largest request body in bytes; bodies are buffered so they can be replayed
  * @param drainTimeout    how long requests in flight may run on after a stop
  * @param ioThreads       network threads; 0 means one per available processor
+ * @param health          how the endpoints' health is checked
  */
 public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait,
                            Duration dialTimeout, Duration writeTimeout, Duration readTimeout,
-                           int maxRequestBody, Duration drainTimeout, int ioThreads) {
+                           int maxRequestBody, Duration drainTimeout, int ioThreads, HealthSettings health)
+        implements TransportSettings {
 
     public HttpSettings {
         listenAddresses = List.copyOf(listenAddresses);
@@ -36,10 +40,12 @@ public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, 
         if (maxRequestBody < 0) {
             throw new IllegalArgumentException("maxRequestBody: " + maxRequestBody + " (expected: >= 0)");
         }
+        Objects.requireNonNull(health, "health");
     }
 
-    /** The thread count to use: {@link #ioThreads()}, or the processor count when that is 0. */
-    int effectiveIoThreads() {
-        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    /** etcd's name for it: how long a failed endpoint stays out before it is dialled again. */
+    @Override
+    public Duration retryDelay() {
+        return failureWait;
     }
 }

@@ -12,7 +12,9 @@ import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.config.SettingsReader;
 import org.etcdgateway.api.transport.Transport;
 import org.etcdgateway.api.transport.TransportContext;
+import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.api.transport.TransportProvider;
+import org.etcdgateway.transport.health.HealthSettings;
 
 /**
  * {@code http}: etcd's v2 proxy ({@code etcd --proxy on|readonly}), an HTTP/1.1 reverse proxy
@@ -58,9 +60,10 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
         int maxRequestBody = byteSize(settings, "max-request-body");
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
+        HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
         return new HttpSettings(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout,
-                maxRequestBody, drainTimeout, ioThreads);
+                maxRequestBody, drainTimeout, ioThreads, health);
     }
 
     /** The address of an {@code http://host:port} URL (an optional trailing {@code /} allowed), or empty. */
@@ -130,5 +133,10 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
     @Override
     public Transport newTransport(HttpSettings settings, TransportContext context) {
         return new HttpTransport(settings, context);
+    }
+
+    @Override
+    public void reconfigure(Transport running, HttpSettings settings, TransportContext context) throws TransportException {
+        ((HttpTransport) running).reconfigure(settings, context);
     }
 }

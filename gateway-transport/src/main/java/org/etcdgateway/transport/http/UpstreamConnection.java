@@ -69,6 +69,12 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        pool.connected(this);
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (exchange == null) {
             // Nobody asked: an idle connection that talks is out of step; it cannot be reused.

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.io.Dialer;
 
 /**
@@ -37,16 +38,19 @@ final class UpstreamConnectionPool implements AutoCloseable {
 
     private final Dialer dialer;
     private final SslContext tls;
+    private final EndpointPool endpoints;
     private final ChannelGroup open = new DefaultChannelGroup("endpoint-connections", GlobalEventExecutor.INSTANCE);
     private final Map<EventLoop, Map<Endpoint, ArrayDeque<UpstreamConnection>>> idle = new ConcurrentHashMap<>();
 
     /**
      * @param dialer        dials with the transport's options (timeout, resolver, channel type)
      * @param tls          the client TLS context for {@code https://} endpoints
+     * @param endpoints    counts each connection with its endpoint, and closes it when that turns unhealthy
      */
-    UpstreamConnectionPool(Dialer dialer, SslContext tls) {
+    UpstreamConnectionPool(Dialer dialer, SslContext tls, EndpointPool endpoints) {
         this.dialer = dialer;
         this.tls = tls;
+        this.endpoints = endpoints;
     }
 
     /** An idle, open connection to {@code endpoint} on {@code loop}, or null. Call on {@code loop}. */
@@ -77,6 +81,11 @@ final class UpstreamConnectionPool implements AutoCloseable {
                         new UpstreamConnection(endpoint, UpstreamConnectionPool.this));
             }
         });
+    }
+
+    /** {@code connection} is connected: it counts with its endpoint from now on. */
+    void connected(UpstreamConnection connection) {
+        endpoints.track(connection.endpoint(), connection.channel());
     }
 
     /** The exchange on {@code connection} ended cleanly: keep it for the next request on its loop. */

@@ -7,12 +7,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.etcdgateway.api.Endpoint;
@@ -30,11 +32,16 @@ import org.etcdgateway.api.Endpoint;
  */
 public final class Dialer {
 
-    private final Bootstrap template;
+    private volatile Bootstrap template;
 
     /** @param template channel type, options and resolver; cloned for every dial */
     public Dialer(Bootstrap template) {
         this.template = template;
+    }
+
+    /** Dials from now on with {@code timeout} as the connect timeout (a reload); dials under way keep theirs. */
+    public void connectTimeout(Duration timeout) {
+        template = template.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
     }
 
     /** Dials {@code endpoint} on {@code loop}, with {@code handler} as the channel's handler. Call on {@code loop}. */

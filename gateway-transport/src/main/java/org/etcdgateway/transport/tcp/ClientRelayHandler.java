@@ -10,10 +10,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.transport.io.Dialer;
+import org.etcdgateway.transport.metrics.EndpointMetrics;
 
 /**
  * One client connection: dials an endpoint for it, then relays bytes both ways.
@@ -46,6 +48,9 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
     private List<ByteBuf> early;
     private int earlyBytes;
     private int localRedials;
+    /** The endpoint's byte counters; null when it was removed while the dial was under way. */
+    private CounterDataPoint sentBytes;
+    private CounterDataPoint receivedBytes;
 
     ClientRelayHandler(TcpRelay relay) {
         this.relay = relay;
@@ -72,14 +77,19 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
     private void dialed(Endpoint endpoint, ChannelFuture future) {
         dial = null;
         if (future.isSuccess()) {
-            relay.dialSucceeded(endpoint);
+            EndpointMetrics.Counters counters = relay.dialSucceeded(endpoint, future.channel());
             if (!client.isActive()) {
                 future.channel().close();
                 return;
             }
             upstream = future.channel();
+            if (counters != null) {
+                sentBytes = counters.sentBytes();
+                receivedBytes = counters.receivedBytes();
+            }
             relay.connected(client, endpoint);
             if (early != null) {
+                countSent(earlyBytes);
                 early.forEach(buffer -> upstream.write(buffer, upstream.voidPromise()));
                 early = null;
                 upstream.flush();
@@ -117,9 +127,16 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
             holdEarly((ByteBuf) message);
             return;
         }
+        countSent(((ByteBuf) message).readableBytes());
         upstream.write(message, upstream.voidPromise());
         if (!upstream.isWritable()) {
             client.config().setAutoRead(false);
+        }
+    }
+
+    private void countSent(int bytes) {
+        if (sentBytes != null) {
+            sentBytes.inc(bytes);
         }
     }
 
@@ -223,6 +240,9 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (receivedBytes != null) {
+                receivedBytes.inc(((ByteBuf) message).readableBytes());
+            }
             client.write(message, client.voidPromise());
             if (!client.isWritable()) {
                 ctx.channel().config().setAutoRead(false);

@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.etcdgateway.api.Endpoint;
-import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.transport.endpoints.EndpointPicker;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.io.Dialer;
+import org.etcdgateway.transport.metrics.EndpointMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +27,9 @@ final class TcpRelay {
     private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
     private final AtomicLong refusedSinceLastLog = new AtomicLong();
 
-    TcpRelay(EndpointPool pool, LoadBalancingPolicy policy, Dialer dialer) {
+    TcpRelay(EndpointPool pool, EndpointPicker picker, Dialer dialer) {
         this.pool = pool;
-        this.picker = new EndpointPicker(pool, policy);
+        this.picker = picker;
         this.dialer = dialer;
     }
 
@@ -41,8 +41,10 @@ final class TcpRelay {
         return dialer.dial(loop, endpoint, handler);
     }
 
-    void dialSucceeded(Endpoint endpoint) {
+    /** The dial succeeded: the policy hears of it, and the connection counts (and closes) with its endpoint. */
+    EndpointMetrics.Counters dialSucceeded(Endpoint endpoint, Channel upstream) {
         picker.succeeded(endpoint);
+        return pool.track(endpoint, upstream);
     }
 
     void dialFailed(Endpoint endpoint, Throwable cause, Channel client) {

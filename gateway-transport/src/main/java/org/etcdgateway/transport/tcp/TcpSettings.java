@@ -1,8 +1,11 @@
 package org.etcdgateway.transport.tcp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.etcdgateway.api.HostAndPort;
+import org.etcdgateway.transport.base.TransportSettings;
+import org.etcdgateway.transport.health.HealthSettings;
 
 /**
  * The {@code tcp} transport's settings, read from {@code gateway.transport.tcp}.
@@ -12,19 +15,21 @@ import org.etcdgateway.api.HostAndPort;
  * @param retryDelay    how long a failed endpoint waits before it is dialled again
  * @param drainTimeout  how long open connections may run on after a stop
  * @param ioThreads     network threads; 0 means one per available processor
+ * @param health        how the endpoints' health is checked
  */
 public record TcpSettings(HostAndPort listenAddress, Duration dialTimeout, Duration retryDelay,
-                          Duration drainTimeout, int ioThreads) {
+                          Duration drainTimeout, int ioThreads, HealthSettings health) implements TransportSettings {
 
     public TcpSettings {
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(dialTimeout, "dialTimeout");
         Objects.requireNonNull(retryDelay, "retryDelay");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(health, "health");
     }
 
-    /** The thread count to use: {@link #ioThreads()}, or the processor count when that is 0. */
-    int effectiveIoThreads() {
-        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
+    @Override
+    public List<HostAndPort> listenAddresses() {
+        return List.of(listenAddress);
     }
 }

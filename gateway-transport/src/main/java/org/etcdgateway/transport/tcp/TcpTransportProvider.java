@@ -7,7 +7,9 @@ import org.etcdgateway.api.config.InvalidConfigException;
 import org.etcdgateway.api.config.SettingsReader;
 import org.etcdgateway.api.transport.Transport;
 import org.etcdgateway.api.transport.TransportContext;
+import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.api.transport.TransportProvider;
+import org.etcdgateway.transport.health.HealthSettings;
 
 /** {@code tcp}: the L4 gateway. Bytes in, bytes out, to the endpoint the policy picks. */
 public final class TcpTransportProvider implements TransportProvider<TcpSettings> {
@@ -37,12 +39,18 @@ public final class TcpTransportProvider implements TransportProvider<TcpSettings
         Duration retryDelay = settings.positiveDuration("retry-delay");
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
+        HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
-        return new TcpSettings(listenAddress, dialTimeout, retryDelay, drainTimeout, ioThreads);
+        return new TcpSettings(listenAddress, dialTimeout, retryDelay, drainTimeout, ioThreads, health);
     }
 
     @Override
     public Transport newTransport(TcpSettings settings, TransportContext context) {
         return new TcpTransport(settings, context);
+    }
+
+    @Override
+    public void reconfigure(Transport running, TcpSettings settings, TransportContext context) throws TransportException {
+        ((TcpTransport) running).reconfigure(settings, context);
     }
 }

@@ -20,6 +20,7 @@ import org.etcdgateway.api.discovery.EndpointDiscovery;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
+import org.etcdgateway.transport.health.HealthSettings;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The v2 proxy against real sockets on loopback, with hand-written HTTP endpoints and clients. */
 @Timeout(30)
 class HttpTransportTest {
+
+    /** These endpoints are test servers, not etcd members: only failed dials count. */
+    private static final HealthSettings NO_CHECKS = new HealthSettings(HealthSettings.Check.NONE, Duration.ofSeconds(2),
+            Duration.ofSeconds(1), 2, 3, Duration.ofSeconds(10));
 
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -152,7 +157,7 @@ class HttpTransportTest {
         Endpoint refused = Endpoint.of("127.0.0.1", refusedPort, "test");
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "stored"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMillis(300),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, refused, member.endpoint());
 
         try (RawHttpClient client = client(proxy)) {
@@ -195,7 +200,7 @@ class HttpTransportTest {
         HttpTransport proxyB = start(settings(false), Endpoint.of("127.0.0.1", portOfA, "test"));
         InetSocketAddress addressOfB = proxyB.listenAddresses().get(0);
         HttpSettings settingsOfA = new HttpSettings(List.of(new HostAndPort("127.0.0.1", portOfA)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxyA = start(settingsOfA, Endpoint.of("127.0.0.1", addressOfB.getPort(), "test"));
 
         try (RawHttpClient client = client(proxyA)) {
@@ -211,7 +216,7 @@ class HttpTransportTest {
         int port = closedPort();
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "member"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", port)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, Endpoint.of("localhost", port, "test"), member.endpoint());
 
         assertThat(proxy.pool().all()).containsExactly(member.endpoint());
@@ -226,7 +231,7 @@ class HttpTransportTest {
     void whenEveryEndpointIsTheProxyItselfTheStartFails() throws Exception {
         int port = closedPort();
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", port)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = new HttpTransport(settings,
                 new TransportContext(new FixedDiscovery(List.of(Endpoint.of("127.0.0.1", port, "test"))), new FirstCandidate()));
         assertThatThrownBy(proxy::start)
@@ -327,7 +332,7 @@ class HttpTransportTest {
         FakeEndpoint silent = endpoint((request, socket, out) -> socket.getInputStream().read());
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "answered"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300), 1024 * 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300), 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, silent.endpoint(), member.endpoint());
 
         try (RawHttpClient client = client(proxy)) {
@@ -345,7 +350,7 @@ class HttpTransportTest {
     void aBodyOverTheLimitIsAnswered413AndNotForwarded() throws Exception {
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "value"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, member.endpoint());
 
         try (RawHttpClient client = client(proxy)) {
@@ -362,7 +367,7 @@ class HttpTransportTest {
             FakeEndpoint.answering(200, "done").respond(request, socket, out);
         });
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ofSeconds(5), 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ofSeconds(5), 1, NO_CHECKS);
         HttpTransport proxy = start(settings, member.endpoint());
 
         try (RawHttpClient idle = client(proxy); RawHttpClient busy = client(proxy)) {
@@ -387,7 +392,7 @@ class HttpTransportTest {
 
     private static HttpSettings settings(boolean readOnly) {
         return new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), readOnly, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
     }
 
     private HttpTransport start(HttpSettings settings, Endpoint... endpoints) throws TransportException {

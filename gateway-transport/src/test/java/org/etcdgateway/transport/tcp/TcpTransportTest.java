@@ -27,6 +27,7 @@ import org.etcdgateway.api.discovery.EndpointDiscovery;
 import org.etcdgateway.api.policy.LoadBalancingPolicy;
 import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
+import org.etcdgateway.transport.health.HealthSettings;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The relay against real sockets on loopback: backends are plain blocking servers of the test's own. */
 class TcpTransportTest {
+
+    /** These endpoints are test servers, not etcd members: only failed dials count. */
+    private static final HealthSettings NO_CHECKS = new HealthSettings(HealthSettings.Check.NONE, Duration.ofSeconds(2),
+            Duration.ofSeconds(1), 2, 3, Duration.ofSeconds(10));
 
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -107,7 +112,7 @@ class TcpTransportTest {
         Endpoint blackHole = blackHole();
         Backend echo = backend(Backend::echo);
         TcpSettings settings = new TcpSettings(new HostAndPort("127.0.0.1", 0), Duration.ofMillis(300),
-                Duration.ofMinutes(1), Duration.ZERO, 1);
+                Duration.ofMinutes(1), Duration.ZERO, 1, NO_CHECKS);
         TcpTransport transport = start(IoRuntime.best(), settings, List.of(blackHole, echo.endpoint()));
         long started = System.nanoTime();
         assertEchoes(transport);
@@ -133,7 +138,7 @@ class TcpTransportTest {
         int port = closedPort();
         Endpoint endpoint = Endpoint.of("127.0.0.1", port, "test");
         TcpSettings settings = new TcpSettings(new HostAndPort("127.0.0.1", 0), Duration.ofSeconds(1),
-                Duration.ofMillis(200), Duration.ZERO, 1);
+                Duration.ofMillis(200), Duration.ZERO, 1, NO_CHECKS);
         TcpTransport transport = start(IoRuntime.best(), settings, List.of(endpoint));
         try (Socket client = connect(transport)) {
             assertThat(readOrReset(client)).isEqualTo(-1);
@@ -189,7 +194,7 @@ class TcpTransportTest {
     void anEndpointThatIsTheListenAddressIsRefusedAtStart() throws Exception {
         int port = closedPort();
         TcpSettings settings = new TcpSettings(new HostAndPort("127.0.0.1", port), Duration.ofSeconds(1),
-                Duration.ofMinutes(1), Duration.ZERO, 1);
+                Duration.ofMinutes(1), Duration.ZERO, 1, NO_CHECKS);
         TcpTransport transport = new TcpTransport(settings,
                 new TransportContext(new FixedDiscovery(List.of(Endpoint.of("localhost", port, "test"))), new FirstCandidate()),
                 IoRuntime.best());
@@ -207,7 +212,7 @@ class TcpTransportTest {
     void stoppingRefusesNewClientsAtOnceAndClosesOpenOnesAfterTheDrainTimeout() throws Exception {
         Backend echo = backend(Backend::echo);
         TcpSettings settings = new TcpSettings(new HostAndPort("127.0.0.1", 0), Duration.ofSeconds(1),
-                Duration.ofMinutes(1), Duration.ofMillis(500), 1);
+                Duration.ofMinutes(1), Duration.ofMillis(500), 1, NO_CHECKS);
         TcpTransport transport = start(IoRuntime.best(), settings, List.of(echo.endpoint()));
         InetSocketAddress address = transport.listenAddresses().get(0);
         try (Socket open = connect(transport)) {
@@ -232,7 +237,7 @@ class TcpTransportTest {
     // --- helpers ---
 
     private TcpSettings settings() {
-        return new TcpSettings(new HostAndPort("127.0.0.1", 0), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ZERO, 2);
+        return new TcpSettings(new HostAndPort("127.0.0.1", 0), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ZERO, 2, NO_CHECKS);
     }
 
     private TcpTransport start(IoRuntime io, TcpSettings settings, List<Endpoint> endpoints) throws TransportException {

@@ -1,0 +1,86 @@
+package org.etcdgateway.transport.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Set;
+
+/**
+ * The http transport's request metrics, under the names and labels etcd's v2 proxy used
+ * ({@code etcd_proxy_*}), so that dashboards made for it keep working.
+ */
+public final class ProxyMetrics {
+
+    /** Why a request got no answer from an endpoint, as etcd's proxy labels it. */
+    public enum Dropped {
+        /** No endpoint was usable: answered 503. */
+        ZERO_ENDPOINTS("zero_endpoints"),
+        /** Every endpoint tried failed before answering: answered 502. */
+        FAILED_SENDING_REQUEST("failed_sending_request"),
+        /** The endpoint broke off a response it had started. */
+        FAILED_GETTING_RESPONSE("failed_getting_response");
+
+        private final String label;
+
+        Dropped(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Methods beyond these are counted as {@code OTHER}, so that a client cannot mint series at will. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS");
+
+    private final Counter requests;
+    private final Counter handled;
+    private final Counter dropped;
+    private final Histogram duration;
+
+    public ProxyMetrics(PrometheusRegistry registry) {
+        requests = Counter.builder()
+                .name("etcd_proxy_requests_total")
+                .help("Requests received, by method.")
+                .labelNames("method")
+                .withoutExemplars()
+                .register(registry);
+        handled = Counter.builder()
+                .name("etcd_proxy_handled_total")
+                .help("Requests answered by an endpoint to the end, by method and status code.")
+                .labelNames("method", "code")
+                .withoutExemplars()
+                .register(registry);
+        dropped = Counter.builder()
+                .name("etcd_proxy_dropped_total")
+                .help("Requests no endpoint answered, by method and why.")
+                .labelNames("method", "proxying_error")
+                .withoutExemplars()
+                .register(registry);
+        // etcd's buckets: 0.5 ms doubling up to about 2 s.
+        duration = Histogram.builder()
+                .name("etcd_proxy_handling_duration_seconds")
+                .help("Time from a request's arrival to the end of its response, by method.")
+                .labelNames("method")
+                .classicOnly()
+                .classicExponentialUpperBounds(0.0005, 2, 13)
+                .withoutExemplars()
+                .register(registry);
+    }
+
+    /** The method as a label value. */
+    public static String method(String name) {
+        return METHODS.contains(name) ? name : "OTHER";
+    }
+
+    public void received(String method) {
+        requests.labelValues(method).inc();
+    }
+
+    /** An endpoint's response reached its end, {@code nanos} after the request arrived. */
+    public void handled(String method, int code, long nanos) {
+        handled.labelValues(method, Integer.toString(code)).inc();
+        duration.labelValues(method).observe(nanos / 1e9);
+    }
+
+    public void dropped(String method, Dropped why) {
+        dropped.labelValues(method, why.label).inc();
+    }
+}
