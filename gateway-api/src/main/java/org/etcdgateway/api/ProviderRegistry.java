@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  * between two providers of one name does not depend on classpath order. Unavailable providers
  * are left out.
  *
+ * <p>A provider is installed either on the classpath or as a jar in the gateway's plugin
+ * directory ({@code --plugin-dir}), where each jar has a class loader of its own. On the classpath
+ * a provider may replace another of the same name with a higher {@link Provider#priority()}; from
+ * the plugin directory a provider adds a name and may not take one that is already taken.
+ *
  * @param <P> the SPI's provider type
  */
 public class ProviderRegistry<P extends Provider> {
@@ -45,7 +50,7 @@ public class ProviderRegistry<P extends Provider> {
         this.kind = Objects.requireNonNull(kind, "kind");
         List<P> sorted = new ArrayList<>();
         for (P provider : providers) {
-            if (!NAME.matcher(provider.name()).matches()) {
+            if (!isValidName(provider.name())) {
                 throw new IllegalStateException(kind + " provider " + provider.getClass().getName()
                         + " has the name \"" + provider.name() + "\" (expected: [a-z][a-z0-9-]*)");
             }
@@ -60,6 +65,11 @@ public class ProviderRegistry<P extends Provider> {
             map.putIfAbsent(provider.name(), provider);
         }
         this.byName = Collections.unmodifiableMap(map);
+    }
+
+    /** Whether {@code name} may name a provider: lower case, {@code [a-z][a-z0-9-]*}. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     private static <P extends Provider> List<P> load(Class<P> type, String kind, ClassLoader classLoader) {
@@ -111,6 +121,7 @@ public class ProviderRegistry<P extends Provider> {
                 ? "a " + kind + ", but none is installed: is the module that provides them missing from the classpath?"
                 : "one of " + String.join(", ", byName.keySet());
         return available + "; to add a " + kind + ", put a jar with an implementation of " + type.getName()
-                + " and a META-INF/services/" + type.getName() + " file naming it on the classpath";
+                + " and a META-INF/services/" + type.getName() + " file naming it on the classpath or in the plugin directory"
+                + " (--plugin-dir)";
     }
 }

@@ -83,4 +83,21 @@ class ProviderRegistryTest {
                 .hasMessageContaining("\"Round_Robin\"")
                 .hasMessageContaining(FakePolicyProvider.class.getName());
     }
+
+    @Test
+    void namesAreLowerCaseWordsWithHyphens() {
+        assertThat(ProviderRegistry.isValidName("pin-highest-port")).isTrue();
+        assertThat(ProviderRegistry.isValidName("v2")).isTrue();
+        assertThat(ProviderRegistry.isValidName("Pin")).isFalse();
+        assertThat(ProviderRegistry.isValidName("2pin")).isFalse();
+        assertThat(ProviderRegistry.isValidName("pin_first")).isFalse();
+        assertThat(ProviderRegistry.isValidName("")).isFalse();
+        assertThat(ProviderRegistry.isValidName(null)).isFalse();
+    }
+
+    @Test
+    void howToAddOneNamesTheClasspathAndThePluginDirectory() {
+        assertThat(new PolicyRegistry(List.of(new FakePolicyProvider("alpha", 5, true))).expectedNames())
+                .contains("on the classpath or in the plugin directory (--plugin-dir)");
+    }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.etcdgateway.api.config.ConfigError;
@@ -22,15 +24,22 @@ import org.etcdgateway.api.config.SettingsReader;
 /**
  * Builds the one configuration the gateway runs with, highest precedence first: command-line
  * flags, the {@code --config} file, environment variables named in {@code reference.conf}, then
- * the defaults in every {@code reference.conf} on the classpath. Keys that no
- * {@code reference.conf} knows are errors, with the nearest known key when there is one.
+ * the defaults in every {@code reference.conf} on the classpath and in every plugin jar. Keys that
+ * no {@code reference.conf} knows are errors, with the nearest known key when there is one.
  */
 final class ConfigLoader {
 
     private final ClassLoader classLoader;
+    private final List<Config> pluginDefaults;
 
-    ConfigLoader(ClassLoader classLoader) {
+    /**
+     * @param classLoader    sees every {@code reference.conf} on the classpath
+     * @param pluginDefaults each plugin jar's {@code reference.conf}, unresolved: they add keys,
+     *                       and a key the classpath's defaults set keeps its value
+     */
+    ConfigLoader(ClassLoader classLoader, List<Config> pluginDefaults) {
         this.classLoader = classLoader;
+        this.pluginDefaults = List.copyOf(pluginDefaults);
     }
 
     /** The merged configuration, or the errors that stop it from being one. */
@@ -50,8 +59,12 @@ final class ConfigLoader {
         Config reference;
         Config unresolvedReference;
         try {
-            reference = ConfigFactory.defaultReference(classLoader);
             unresolvedReference = ConfigFactory.defaultReferenceUnresolved(classLoader);
+            for (Config plugin : pluginDefaults) {
+                unresolvedReference = unresolvedReference.withFallback(plugin);
+            }
+            // As ConfigFactory.defaultReference builds it, with the plugins' defaults too.
+            reference = ConfigFactory.systemProperties().withFallback(unresolvedReference).resolve();
         } catch (ConfigException e) {
             errors.add(new ConfigError("reference.conf", null, "valid defaults: " + e.getMessage(), null));
             return new Result(ConfigFactory.empty(), errors);
@@ -79,6 +92,24 @@ final class ConfigLoader {
             errors.add(new ConfigError(file == null ? "configuration" : file.toString(), null,
                     "substitutions that resolve: " + e.getMessage(), null));
             return new Result(ConfigFactory.empty(), errors);
+        }
+    }
+
+    /**
+     * The value {@code path} has in {@code file} alone, for a setting that must be known before
+     * the defaults can be read (the plugin directory, whose jars add defaults). Empty when the file
+     * does not set it, or cannot be read or resolved: {@link #load} reports why.
+     */
+    static Optional<ConfigValue> valueInFile(Path file, String path) {
+        List<ConfigError> errors = new ArrayList<>();
+        Config fromFile = parseFile(file, errors);
+        try {
+            fromFile = fromFile.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+            return fromFile.hasPathOrNull(path) && fromFile.getValue(path).valueType() != ConfigValueType.NULL
+                    ? Optional.of(fromFile.getValue(path))
+                    : Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.empty();
         }
     }
 

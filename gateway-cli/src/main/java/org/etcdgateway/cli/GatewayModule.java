@@ -3,6 +3,7 @@ package org.etcdgateway.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Named;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,9 +54,16 @@ final class GatewayModule extends AbstractModule {
         return plan.policyFactory().get();
     }
 
+    /** Every metric of this gateway; the admin endpoint serves it. */
     @Provides
     @Singleton
-    Transport transport(GatewayPlan plan, EndpointDiscovery discovery, LoadBalancingPolicy policy) {
-        return plan.transportFactory().apply(new TransportContext(discovery, policy));
+    PrometheusRegistry metrics() {
+        return new PrometheusRegistry();
+    }
+
+    @Provides
+    @Singleton
+    Transport transport(GatewayPlan plan, EndpointDiscovery discovery, LoadBalancingPolicy policy, PrometheusRegistry metrics) {
+        return plan.transportFactory().apply(new TransportContext(discovery, policy, metrics));
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.etcdgateway.api.AddressFormatException;
+import org.etcdgateway.api.HostAndPort;
 import org.etcdgateway.api.Provider;
 import org.etcdgateway.api.ProviderRegistry;
 import org.etcdgateway.api.config.ConfigError;
@@ -19,6 +21,7 @@ import org.etcdgateway.api.policy.LoadBalancingPolicyProvider;
 import org.etcdgateway.api.policy.PolicyRegistry;
 import org.etcdgateway.api.transport.Transport;
 import org.etcdgateway.api.transport.TransportContext;
+import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.api.transport.TransportProvider;
 import org.etcdgateway.api.transport.TransportRegistry;
 
@@ -29,7 +32,17 @@ import org.etcdgateway.api.transport.TransportRegistry;
  */
 record GatewayPlan(String discoveryName, Function<DiscoveryContext, EndpointDiscovery> discoveryFactory,
                    String policyName, Supplier<LoadBalancingPolicy> policyFactory,
-                   String transportName, Function<TransportContext, Transport> transportFactory) {
+                   String transportName, Function<TransportContext, Transport> transportFactory,
+                   TransportReconfigurer transportReconfigurer, HostAndPort adminAddress) {
+
+    /** Applies this plan's transport settings to a running transport (a reload). */
+    @FunctionalInterface
+    interface TransportReconfigurer {
+        void reconfigure(Transport running, TransportContext context) throws TransportException;
+    }
+
+    /** The value of {@code gateway.admin.listen-addr} that turns the admin endpoint off. */
+    static final String ADMIN_OFF = "off";
 
     /** The plan, or every error that stands in its way. */
     record Result(GatewayPlan plan, List<ConfigError> errors) {
@@ -46,14 +59,32 @@ record GatewayPlan(String discoveryName, Function<DiscoveryContext, EndpointDisc
         Supplier<LoadBalancingPolicy> policyFactory = policy == null ? null : policyFactory(policy, config, errors);
 
         TransportProvider<?> transport = choose(config, "gateway.transport", transports, errors);
-        Function<TransportContext, Transport> transportFactory =
-                transport == null ? null : transportFactory(transport, config, errors);
+        TransportPlan transportPlan = transport == null ? null : transportPlan(transport, config, errors);
+
+        HostAndPort adminAddress = adminAddress(config, errors);
 
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
         return new Result(new GatewayPlan(discovery.name(), discoveryFactory, policy.name(), policyFactory,
-                transport.name(), transportFactory), List.of());
+                transport.name(), transportPlan.factory(), transportPlan.reconfigurer(), adminAddress), List.of());
+    }
+
+    /** Where the admin endpoint listens, or null when it is off. */
+    private static HostAndPort adminAddress(Config config, List<ConfigError> errors) {
+        SettingsReader reader = SettingsReader.of(config, "gateway.admin");
+        String text = reader.string("listen-addr");
+        errors.addAll(reader.errors());
+        if (!reader.errors().isEmpty() || text.equals(ADMIN_OFF)) {
+            return null;
+        }
+        try {
+            return HostAndPort.parse(text);
+        } catch (AddressFormatException e) {
+            errors.add(new ConfigError("gateway.admin.listen-addr", text, e.expected() + ", or " + ADMIN_OFF,
+                    SettingsReader.describeOrigin(config.getValue("gateway.admin.listen-addr"))));
+            return null;
+        }
     }
 
     private static <P extends Provider> P choose(Config config, String spi, ProviderRegistry<P> registry, List<ConfigError> errors) {
@@ -83,10 +114,14 @@ record GatewayPlan(String discoveryName, Function<DiscoveryContext, EndpointDisc
                 settings -> () -> provider.newPolicy(settings));
     }
 
-    private static <S> Function<TransportContext, Transport> transportFactory(
-            TransportProvider<S> provider, Config config, List<ConfigError> errors) {
+    /** How a transport is made from its parsed settings, and how they are applied to a running one. */
+    private record TransportPlan(Function<TransportContext, Transport> factory, TransportReconfigurer reconfigurer) {
+    }
+
+    private static <S> TransportPlan transportPlan(TransportProvider<S> provider, Config config, List<ConfigError> errors) {
         return parsed(config, "gateway.transport." + provider.name(), provider::parseSettings, errors,
-                settings -> context -> provider.newTransport(settings, context));
+                settings -> new TransportPlan(context -> provider.newTransport(settings, context),
+                        (running, context) -> provider.reconfigure(running, settings, context)));
     }
 
     /** A provider's settings parser, whichever SPI it serves. */

@@ -91,6 +91,11 @@ final class ProxyCommand extends GatewayCommand {
             "--proxy-read-timeout", "gateway.transport.http.read-timeout");
 
     @Override
+    String transportPath() {
+        return "gateway.transport.http";
+    }
+
+    @Override
     Map<String, String> flagKeys() {
         return FLAG_KEYS;
     }

@@ -94,6 +94,11 @@ final class StartCommand extends GatewayCommand {
      * each name where the endpoints come from are an error, rather than one silently winning.
      */
     @Override
+    String transportPath() {
+        return "gateway.transport.tcp";
+    }
+
+    @Override
     Map<String, String> flagKeys() {
         return FLAG_KEYS;
     }

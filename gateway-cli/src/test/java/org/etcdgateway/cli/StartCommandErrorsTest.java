@@ -54,6 +54,28 @@ class StartCommandErrorsTest {
     }
 
     @Test
+    void badHealthFlagsAreEachNamedWithTheirKey() {
+        Run run = run("start", "--health-check", "ping", "--health-interval", "0s", "--health-fall", "0",
+                "--health-rise", "many", "--health-grace", "-1s");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("gateway.transport.tcp.health.check: \"ping\" (expected: none (no checks), tcp (a connect) or http")
+                .contains("gateway.transport.tcp.health.interval: \"0s\"")
+                .contains("gateway.transport.tcp.health.fall: \"0\" (expected: a whole number from 1 to 100")
+                .contains("gateway.transport.tcp.health.rise: \"many\"")
+                .contains("gateway.transport.tcp.health.grace: \"-1s\"")
+                .contains("set by --health-check");
+    }
+
+    @Test
+    void aBadAdminAddressIsNamedWithOffAsTheOtherChoice() {
+        Run run = run("start", "--admin-addr", "localhost");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("gateway.admin.listen-addr: \"localhost\" (expected: ").contains(", or off)")
+                .contains("set by --admin-addr");
+    }
+
+    @Test
     void anEndpointWithoutAPortIsNamed() {
         Run run = run("start", "--endpoints", "127.0.0.1:2379,127.0.0.1");
         assertThat(run.exitCode()).isEqualTo(2);

@@ -212,8 +212,9 @@ public final class Benchmark {
     private ProxyProcess startL4(Candidate candidate, List<String> endpoints, int maxConnections) {
         return record(switch (candidate) {
             // Round robin per connection, as HAProxy is set up and as etcd's gateway spreads them.
+            // nginx has no /health: every L4 case checks its backends with a plain connect.
             case OURS_TCP -> ProxyProcess.ours(candidate, launcher, work, "start",
-                    List.of("--endpoints", String.join(",", endpoints), "--policy", "round-robin"));
+                    List.of("--endpoints", String.join(",", endpoints), "--policy", "round-robin", "--health-check", "tcp"));
             case ETCD_GATEWAY -> ProxyProcess.etcdGateway(work, endpoints);
             case HAPROXY -> ProxyProcess.haproxy(work, endpoints, eventLoops, maxConnections);
             default -> throw new IllegalArgumentException(candidate + " is not an L4 proxy");

@@ -48,6 +48,8 @@ final class ProxyProcess implements AutoCloseable {
         int port = FreePorts.one();
         List<String> command = new ArrayList<>(List.of(launcher.toString(), subcommand));
         command.addAll(flags);
+        // Two of ours may run at once (tcp and http): each takes a free port for its admin endpoint.
+        command.addAll(List.of("--admin-addr", "127.0.0.1:0"));
         if (subcommand.equals("proxy")) {
             command.addAll(List.of("--listen-client-urls", "http://127.0.0.1:" + port));
         } else {

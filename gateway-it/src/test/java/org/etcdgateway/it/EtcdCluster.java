@@ -285,6 +285,16 @@ public final class EtcdCluster implements AutoCloseable {
         members.get(index).kill();
     }
 
+    /** SIGSTOP to member {@code index}: it hangs with its sockets open. */
+    void pause(int index) {
+        members.get(index).pause();
+    }
+
+    /** SIGCONT to member {@code index} after {@link #pause(int)}. */
+    void resume(int index) {
+        members.get(index).resume();
+    }
+
     /** Starts member {@code index} again with its data and ports; does not wait (see {@link #awaitHealthy()}). */
     void restart(int index) {
         members.get(index).start();
@@ -306,8 +316,9 @@ public final class EtcdCluster implements AutoCloseable {
         });
     }
 
-    /** Restarts every member a test killed and waits until the whole cluster is healthy again. */
+    /** Resumes every member a test paused, restarts every one it killed, and waits until the whole cluster is healthy again. */
     void restoreAll() {
+        currentMembers().forEach(EtcdMember::resume);
         currentMembers().filter(member -> !member.isRunning()).forEach(EtcdMember::start);
         awaitHealthy();
     }

@@ -40,6 +40,7 @@ final class EtcdMember {
     private volatile Process process;
     private volatile boolean killedOnPurpose;
     private volatile boolean removed;
+    private volatile boolean paused;
 
     /**
      * @param initialClusterState {@code new} for a member of a new cluster, {@code existing} for
@@ -112,6 +113,7 @@ final class EtcdMember {
         if (running == null) {
             return;
         }
+        paused = false;
         killedOnPurpose = true;
         running.destroyForcibly();
         try {
@@ -122,6 +124,35 @@ final class EtcdMember {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while killing " + name, e);
+        }
+    }
+
+    /**
+     * SIGSTOP: the process hangs as a member out of CPU or stuck on a disk would. Its sockets stay
+     * open and accept connections (the kernel completes the handshakes), but nothing answers.
+     */
+    void pause() {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT: the member runs again after {@link #pause()}. */
+    void resume() {
+        if (paused) {
+            signal("CONT");
+            paused = false;
+        }
+    }
+
+    private void signal(String name) {
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            throw new IllegalStateException(this.name + " is not running; cannot send SIG" + name);
+        }
+        CommandResult result = Commands.run(List.of("kill", "-" + name, Long.toString(running.pid())), environment -> {
+        }, null, Duration.ofSeconds(5));
+        if (!result.succeeded()) {
+            throw new IllegalStateException("cannot send SIG" + name + " to " + this.name + ": " + result.describe());
         }
     }
 

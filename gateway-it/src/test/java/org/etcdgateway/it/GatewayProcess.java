@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 final class GatewayProcess implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("ready: listening on (\\S+), endpoints");
+    private static final Pattern ADMIN = Pattern.compile("; admin http://(\\S+); started in");
     /** A cold JVM on a busy 2-core machine; the bound for the ready line. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     /**
@@ -41,6 +42,11 @@ final class GatewayProcess implements AutoCloseable {
     /** Starts the gateway with {@code flags} and waits for its ready line. */
     static GatewayProcess start(String... flags) {
         return start(List.of(), List.of(flags));
+    }
+
+    /** Starts the gateway with {@code flags} and waits for its ready line. */
+    static GatewayProcess start(List<String> flags) {
+        return start(List.of(), flags);
     }
 
     /**
@@ -63,7 +69,12 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     private static GatewayProcess start(String subcommand, List<Path> extraClasspath, List<String> flags) {
-        ChildProcess process = ChildProcess.start(command(subcommand, flags),
+        List<String> withAdmin = new ArrayList<>(flags);
+        if (flags.stream().noneMatch(flag -> flag.startsWith("--admin-addr"))) {
+            // Gateways of one test run side by side: each takes a free port for its admin endpoint.
+            withAdmin.addAll(List.of("--admin-addr", "127.0.0.1:0"));
+        }
+        ChildProcess process = ChildProcess.start(command(subcommand, withAdmin),
                 environment -> launcherEnvironment(environment, extraClasspath));
         process.closeInput();
         try {
@@ -152,6 +163,24 @@ final class GatewayProcess implements AutoCloseable {
     /** The bound address from the ready line: {@code host:port}. */
     String listenAddress() {
         return listenAddress;
+    }
+
+    /** The admin endpoint named in the ready line. */
+    AdminEndpoint admin() {
+        Matcher admin = ADMIN.matcher(process.stderr() + process.stdout());
+        if (!admin.find()) {
+            throw new AssertionError("the ready line names no admin endpoint\n" + output());
+        }
+        return new AdminEndpoint(admin.group(1));
+    }
+
+    /** SIGHUP: the gateway reads its configuration file again. */
+    void sendSighup() {
+        CommandResult result = Commands.run(List.of("kill", "-HUP", Long.toString(pid())), environment -> {
+        }, null, Duration.ofSeconds(5));
+        if (!result.succeeded()) {
+            throw new AssertionError("cannot send SIGHUP to the gateway: " + result.describe());
+        }
     }
 
     /** The host part of {@link #listenAddress()}, without IPv6 brackets. */

@@ -22,6 +22,11 @@ final class GatewayV2Proxy implements V2Proxy {
         return new GatewayV2Proxy(GatewayProcess.startProxy(command));
     }
 
+    /** Its admin endpoint. */
+    AdminEndpoint admin() {
+        return gateway.admin();
+    }
+
     @Override
     public String url() {
         return "http://" + gateway.listenAddress();

@@ -29,6 +29,8 @@ final class PolicyPluginJar {
     /** The name the gateway's {@code --policy} chooses the plugin by. */
     static final String POLICY_NAME = "pin-highest-port";
     static final String PROVIDER_CLASS = "org.example.pinning.PinHighestPortPolicyProvider";
+    /** What the broken variant's constructor throws, for the gateway's message to show. */
+    static final String CONSTRUCTOR_FAILURE = "the pinning licence has expired";
 
     private static final String SERVICES_ENTRY = "META-INF/services/" + LoadBalancingPolicyProvider.class.getName();
     private static final String PROVIDER_SOURCE = """
@@ -43,6 +45,10 @@ final class PolicyPluginJar {
             /** Sends every connection to the usable endpoint with the highest port: easy to tell from outside. */
             public final class PinHighestPortPolicyProvider
                     implements LoadBalancingPolicyProvider<PinHighestPortPolicyProvider.Settings> {
+
+                public PinHighestPortPolicyProvider() {
+                    %s
+                }
 
                 /** The policy has no settings. */
                 public record Settings() {
@@ -63,7 +69,7 @@ final class PolicyPluginJar {
                     return candidates -> candidates.stream().max(Comparator.comparingInt(Endpoint::port)).orElseThrow();
                 }
             }
-            """.formatted(POLICY_NAME);
+            """;
 
     private PolicyPluginJar() {
     }
@@ -74,17 +80,35 @@ final class PolicyPluginJar {
      * @throws IllegalStateException with the compiler's messages when it does not compile
      */
     static Path build(Path directory) {
+        return build(directory, POLICY_NAME + "-policy.jar", "", true);
+    }
+
+    /** The same plugin, but its provider's constructor throws {@link #CONSTRUCTOR_FAILURE}. */
+    static Path buildWithThrowingConstructor(Path directory) {
+        return build(directory, POLICY_NAME + "-throwing.jar",
+                "throw new IllegalStateException(\"" + CONSTRUCTOR_FAILURE + "\");", true);
+    }
+
+    /** The same classes without the services file: a jar with no provider the gateway can find. */
+    static Path buildWithoutServicesFile(Path directory) {
+        return build(directory, POLICY_NAME + "-no-services.jar", "", false);
+    }
+
+    private static Path build(Path directory, String jarName, String constructorBody, boolean servicesFile) {
         try {
-            Path sources = Files.createDirectories(directory.resolve("src"));
-            Path classes = Files.createDirectories(directory.resolve("classes"));
+            Path work = Files.createDirectories(directory.resolve(jarName + ".build"));
+            Path sources = Files.createDirectories(work.resolve("src"));
+            Path classes = Files.createDirectories(work.resolve("classes"));
             Path source = sources.resolve(PROVIDER_CLASS.replace('.', '/') + ".java");
             Files.createDirectories(source.getParent());
-            Files.writeString(source, PROVIDER_SOURCE, StandardCharsets.UTF_8);
+            Files.writeString(source, PROVIDER_SOURCE.formatted(constructorBody, POLICY_NAME), StandardCharsets.UTF_8);
             compile(source, classes);
-            Path services = classes.resolve(SERVICES_ENTRY);
-            Files.createDirectories(services.getParent());
-            Files.writeString(services, PROVIDER_CLASS + "\n", StandardCharsets.UTF_8);
-            Path jar = directory.resolve(POLICY_NAME + "-policy.jar");
+            if (servicesFile) {
+                Path services = classes.resolve(SERVICES_ENTRY);
+                Files.createDirectories(services.getParent());
+                Files.writeString(services, PROVIDER_CLASS + "\n", StandardCharsets.UTF_8);
+            }
+            Path jar = directory.resolve(jarName);
             writeJar(classes, jar);
             return jar;
         } catch (IOException e) {

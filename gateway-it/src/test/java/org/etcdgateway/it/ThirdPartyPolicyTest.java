@@ -3,14 +3,22 @@ package org.etcdgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.PutResponse;
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.api.config.InvalidConfigException;
@@ -24,8 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A policy from a jar the gateway was not built with, installed the documented way: on the
- * classpath with its services file, chosen with {@code --policy <name>}.
+ * A policy from a jar the gateway was not built with, installed in the two documented ways: on
+ * the classpath, or in the plugin directory ({@code --plugin-dir}, {@code gateway.plugin-dir}),
+ * where it has a class loader of its own; either way with its services file, chosen with
+ * {@code --policy <name>}.
  */
 @Timeout(120)
 class ThirdPartyPolicyTest {
@@ -35,14 +45,20 @@ class ThirdPartyPolicyTest {
     @RegisterExtension
     static final EtcdClusterExtension CLUSTER = new EtcdClusterExtension(DIAGNOSTICS);
 
+    private static final Duration FUTURE_TIMEOUT = Duration.ofSeconds(15);
+
     @TempDir
-    static Path pluginDirectory;
+    static Path buildDirectory;
 
     private static Path pluginJar;
+    /** Holds the plugin jar and nothing else: what {@code --plugin-dir} is given. */
+    private static Path pluginDirectory;
 
     @BeforeAll
-    static void buildPlugin() {
-        pluginJar = PolicyPluginJar.build(pluginDirectory);
+    static void buildPlugin() throws IOException {
+        pluginJar = PolicyPluginJar.build(buildDirectory);
+        pluginDirectory = Files.createDirectories(buildDirectory.resolve("plugins"));
+        Files.copy(pluginJar, pluginDirectory.resolve(pluginJar.getFileName()));
     }
 
     /** The plugin itself, loaded as the gateway would load it; if this fails, the gateway test below means nothing. */
@@ -100,6 +116,76 @@ class ThirdPartyPolicyTest {
                             CLUSTER.cluster().memberId(highest), CLUSTER.cluster().clientPort(nextHighest), CLUSTER.cluster().memberId(nextHighest))
                     .containsExactly(CLUSTER.cluster().memberId(nextHighest));
         }
+    }
+
+    @Test
+    void gatewayLoadsThePolicyFromThePluginDirectoryAndRoutesEtcdctlAndJetcdToTheHighestPort() throws Exception {
+        int highest = highestPortMember();
+        MemberId expected = CLUSTER.cluster().memberId(highest);
+        Path jarInDirectory = pluginDirectory.resolve(pluginJar.getFileName());
+        // Not on the classpath: only the plugin directory can bring the policy.
+        try (GatewayProcess gateway = GatewayProcess.start(List.of(),
+                GatewayFlags.forCluster(CLUSTER.cluster(), "--plugin-dir", pluginDirectory.toString(),
+                        "--policy", PolicyPluginJar.POLICY_NAME))) {
+            DIAGNOSTICS.forTest("gateway", gateway::output);
+            assertThat(gateway.output()).contains("plugin jar " + jarInDirectory + " loaded: policy "
+                    + PolicyPluginJar.POLICY_NAME + " (" + PolicyPluginJar.PROVIDER_CLASS + ")");
+            assertThat(gateway.output()).contains("transport tcp, policy " + PolicyPluginJar.POLICY_NAME + ",");
+
+            Etcdctl etcdctl = Etcdctl.at(gateway.listenAddress());
+            List<MemberId> served = Sessions.writesWithoutErrors(etcdctl, "it/plugin-dir/etcdctl/", 6);
+            assertThat(new HashSet<>(served))
+                    .as("members that served 6 etcdctl sessions; the highest client port is %d, member %s",
+                            CLUSTER.cluster().clientPort(highest), expected)
+                    .containsExactly(expected);
+
+            // jetcd keeps one connection per client: each new client is a new pick.
+            for (int client = 0; client < 3; client++) {
+                try (Client jetcd = Client.builder().endpoints("http://" + gateway.listenAddress()).build()) {
+                    ByteSequence key = bytes("it/plugin-dir/jetcd/" + client);
+                    String value = "client " + client;
+                    PutResponse put = jetcd.getKVClient().put(key, bytes(value))
+                            .get(FUTURE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    GetResponse get = jetcd.getKVClient().get(key).get(FUTURE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+                    assertThat(new MemberId(put.getHeader().getMemberId())).as("the member that served jetcd client %d's put", client)
+                            .isEqualTo(expected);
+                    assertThat(new MemberId(get.getHeader().getMemberId())).as("the member that served jetcd client %d's get", client)
+                            .isEqualTo(expected);
+                    assertThat(get.getKvs()).singleElement()
+                            .satisfies(kv -> assertThat(kv.getValue().toString(StandardCharsets.UTF_8)).isEqualTo(value));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theConfigFileMayNameThePluginDirectory() throws IOException {
+        int highest = highestPortMember();
+        Path file = Files.writeString(buildDirectory.resolve("gateway.conf"), """
+                gateway {
+                  plugin-dir = "%s"
+                  policy.provider = %s
+                }
+                """.formatted(pluginDirectory, PolicyPluginJar.POLICY_NAME));
+        try (GatewayProcess gateway = GatewayProcess.start(List.of(),
+                GatewayFlags.forCluster(CLUSTER.cluster(), "--config", file.toString()))) {
+            DIAGNOSTICS.forTest("gateway", gateway::output);
+            assertThat(gateway.output()).contains("plugin jar " + pluginDirectory.resolve(pluginJar.getFileName()) + " loaded");
+
+            List<MemberId> served = Sessions.servingMembers(Etcdctl.at(gateway.listenAddress()), 3);
+            assertThat(new HashSet<>(served)).containsExactly(CLUSTER.cluster().memberId(highest));
+        }
+    }
+
+    private static int highestPortMember() {
+        return IntStream.range(0, CLUSTER.cluster().size()).boxed()
+                .max(Comparator.comparingInt(CLUSTER.cluster()::clientPort))
+                .orElseThrow();
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

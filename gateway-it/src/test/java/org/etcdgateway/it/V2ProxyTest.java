@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,6 +256,36 @@ class V2ProxyTest {
             Poll.untilTrue("a PUT through " + restarted + " started with --data-dir alone", CLUSTER_FILE_TIMEOUT,
                     () -> client.put(key, "found").status() == 201);
             assertThat(client.get(key).nodeValue()).isEqualTo("found");
+        }
+    }
+
+    @Test
+    void gatewayCountsRequestsUnderEtcdsProxyMetricNames() {
+        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
+                List.of("--proxy", "on", "--initial-cluster", CLUSTER.cluster().initialCluster()))) {
+            DIAGNOSTICS.forTest("proxy", proxy::output);
+            V2Client client = V2Client.of(proxy.url());
+            String key = keys(V2ProxyKind.GATEWAY, "metrics") + "/key";
+            assertThat(client.put(key, "one").status()).isEqualTo(201);
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.get(key).status()).isEqualTo(200);
+            }
+            assertThat(client.get(key + "-missing").status()).isEqualTo(404);
+
+            List<AdminEndpoint.Sample> metrics = proxy.admin().metrics();
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_requests_total", Map.of("method", "GET"))).contains(6.0);
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_requests_total", Map.of("method", "PUT"))).contains(1.0);
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_handled_total", Map.of("method", "PUT", "code", "201")))
+                    .contains(1.0);
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_handled_total", Map.of("method", "GET", "code", "200")))
+                    .contains(5.0);
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_handled_total", Map.of("method", "GET", "code", "404")))
+                    .contains(1.0);
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_handling_duration_seconds_count", Map.of("method", "GET")))
+                    .contains(6.0);
+            assertThat(AdminEndpoint.value(metrics, "etcd_proxy_handling_duration_seconds_bucket",
+                    Map.of("method", "GET", "le", "+Inf"))).contains(6.0);
+            assertThat(AdminEndpoint.sum(metrics, "etcd_gateway_endpoint_picks_total")).isGreaterThanOrEqualTo(7);
         }
     }
 
