@@ -124,6 +124,32 @@ class HealthCheckTest {
         }
     }
 
+    @Test
+    void withoutQuorumNoMemberIsHealthyAndTheOneLeftStillServesSerializableReads() {
+        EtcdCluster cluster = CLUSTER.cluster();
+        String key = "it/health/no-quorum";
+        Etcdctl.at(cluster.clientEndpoint(0)).run("put", key, "written-with-quorum");
+        try (GatewayProcess gateway = GatewayProcess.start(flags())) {
+            AdminEndpoint admin = gateway.admin();
+            awaitHealth(admin, cluster.clientEndpoints(), "healthy", Duration.ofSeconds(10));
+
+            cluster.kill(1);
+            cluster.kill(2);
+            // etcd's /health fails on a member without a leader: every endpoint is unhealthy.
+            awaitHealth(admin, List.of(cluster.clientEndpoint(0)), "unhealthy", Duration.ofSeconds(15));
+            assertThat(admin.get("/readyz").status()).as("/readyz with no healthy endpoint").isEqualTo(503);
+
+            // Closing every client would be no help; the member left answers what it can.
+            Etcdctl etcdctl = Etcdctl.at(gateway.listenAddress());
+            for (int i = 0; i < 5; i++) {
+                CommandResult read = etcdctl.run("get", key, "--consistency=s", "--print-value-only");
+                assertThat(read.succeeded()).as("serializable read %d through the gateway: %s", i, read.describe()).isTrue();
+                assertThat(read.stdout()).isEqualTo("written-with-quorum\n");
+            }
+            assertThat(gateway.output()).contains("no endpoint passes its health checks");
+        }
+    }
+
     /** Polls /endpoints until each of {@code endpoints} has {@code health}. */
     private static void awaitHealth(AdminEndpoint admin, List<String> endpoints, String health, Duration timeout) {
         Poll.untilTrue(endpoints + " to be " + health + " on /endpoints", timeout, () -> endpoints.stream()

@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *       (gRPC, watches) reconnect to a healthy member; a failed dial alone closes nothing.</li>
  * </ul>
  *
+ * <p>When no endpoint passes its checks, the ones that still take dials are used all the same,
+ * and connections to them are kept: etcd's {@code /health} fails on every member at once while
+ * the cluster elects a leader or has lost quorum, and a client is better served by a member that
+ * tells it so (or answers its serializable reads) than by a closed connection. Once one endpoint
+ * is healthy again, the unhealthy ones leave rotation and connections held to them past their
+ * grace are closed.
+ *
  * <p>Reads ({@link #usable()}) are a volatile load of an immutable list, so the per-connection
  * path takes no lock; the list instance only changes when the usable set does, which lets
  * policies cache by identity.
@@ -65,12 +72,17 @@ public final class EndpointPool implements AutoCloseable {
     private volatile List<Endpoint> all = List.of();
     /** The states by endpoint, for the data path's lock-free lookups. */
     private volatile Map<Endpoint, State> index = Map.of();
+    /** Whether some endpoint is usable on its own merits; false when all are out or only the fallback is left. */
+    private boolean anyHealthy;
+    /** No endpoint is healthy and the usable list is those that still take dials. */
+    private boolean fallback;
     private boolean closed;
 
     /**
      * @param dialer      makes a test connection to an endpoint and closes it; completes
      *                    exceptionally when the dial fails
-     * @param onAllFailed called (outside the lock) when the last usable endpoint fails
+     * @param onAllFailed called (outside the lock) when the last usable endpoint fails a dial
+     *                    or its health checks
      * @param metrics     the endpoints' counters
      */
     public EndpointPool(Duration retryDelay, ScheduledExecutorService scheduler,
@@ -169,11 +181,12 @@ public final class EndpointPool implements AutoCloseable {
             if (state.dialFailed) {
                 return;
             }
-            boolean wasUsable = state.usable();
+            boolean hadUsable = !usable.isEmpty();
+            boolean hadHealthy = anyHealthy;
             state.dialFailed = true;
             state.lastError = describe(cause);
             publish();
-            noneLeft = usable.isEmpty() && wasUsable;
+            noneLeft = (hadUsable && usable.isEmpty()) || (hadHealthy && !anyHealthy);
             log.warn("endpoint {} failed: {}; out of rotation, next dial in {}{} ({} of {} endpoints usable)",
                     endpoint, state.lastError, Durations.format(retryDelay),
                     check == null ? "" : " or back after " + health.rise() + " good health check(s)",
@@ -300,6 +313,7 @@ public final class EndpointPool implements AutoCloseable {
             return false;
         }
         boolean wasUsable = state.usable();
+        boolean hadHealthy = anyHealthy;
         if (verdict.healthy()) {
             state.counters.healthyChecks().inc();
             state.badInARow = 0;
@@ -310,6 +324,7 @@ public final class EndpointPool implements AutoCloseable {
                 }
                 state.health = Health.HEALTHY;
                 state.cancelGraceClose();
+                state.closeDeferred = false;
             }
             if (state.dialFailed && state.goodInARow >= health.rise()) {
                 state.dialFailed = false;
@@ -328,10 +343,10 @@ public final class EndpointPool implements AutoCloseable {
         }
         publish();
         if (state.usable() != wasUsable) {
-            log.info("endpoint {} is {} rotation ({} of {} endpoints usable)", state.endpoint,
-                    state.usable() ? "back in" : "out of", usable.size(), states.size());
+            log.info("endpoint {} is {} rotation ({} of {} endpoints healthy)", state.endpoint,
+                    state.usable() ? "back in" : "out of", healthyCount(), states.size());
         }
-        return wasUsable && usable.isEmpty();
+        return hadHealthy && !anyHealthy;
     }
 
     private void closeAfterGrace(State state) {
@@ -352,6 +367,15 @@ public final class EndpointPool implements AutoCloseable {
                 return;
             }
             state.graceClose = null;
+            if (!anyHealthy) {
+                if (!state.closeDeferred && !state.open.isEmpty()) {
+                    log.warn("keeping {} connection(s) to unhealthy endpoint {} open: no endpoint is healthy to move "
+                            + "them to; they close once one is", state.open.size(), state.endpoint);
+                }
+                state.closeDeferred = true;
+                return;
+            }
+            state.closeDeferred = false;
         }
         List<Channel> open = List.copyOf(state.open);
         if (!open.isEmpty()) {
@@ -365,16 +389,52 @@ public final class EndpointPool implements AutoCloseable {
         return closed || states.get(state.endpoint) != state;
     }
 
+    /**
+     * Recomputes the usable list: the endpoints usable on their own merits or, when there is none,
+     * those that fail only their health checks (see the class comment).
+     */
     private void publish() {
-        List<Endpoint> now = new ArrayList<>(states.size());
+        List<Endpoint> healthy = new ArrayList<>(states.size());
+        List<Endpoint> dialable = new ArrayList<>(states.size());
         states.forEach((endpoint, state) -> {
-            if (state.usable()) {
-                now.add(endpoint);
+            if (!state.dialFailed) {
+                dialable.add(endpoint);
+                if (state.usable()) {
+                    healthy.add(endpoint);
+                }
             }
         });
+        boolean wasHealthy = anyHealthy;
+        boolean wasFallback = fallback;
+        anyHealthy = !healthy.isEmpty();
+        fallback = !anyHealthy && !dialable.isEmpty();
+        List<Endpoint> now = anyHealthy ? healthy : dialable;
         if (!now.equals(usable)) {
             usable = List.copyOf(now);
+            if (fallback) {
+                log.warn("no endpoint passes its health checks: new connections go to the {} that still take dials {} "
+                        + "until one does; open connections are kept", dialable.size(), dialable);
+            }
         }
+        if (wasFallback && anyHealthy) {
+            log.info("endpoint(s) {} healthy again: the unhealthy ones are out of rotation", healthy);
+        }
+        if (anyHealthy && !wasHealthy) {
+            states.values().stream().filter(state -> state.closeDeferred).forEach(this::closeSoon);
+        }
+    }
+
+    /** Closes the connections {@link #closeConnections} held back, off the caller's thread and lock. */
+    private void closeSoon(State state) {
+        try {
+            scheduler.execute(() -> closeConnections(state));
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the drain closes them.
+        }
+    }
+
+    private long healthyCount() {
+        return anyHealthy ? usable.size() : 0;
     }
 
     public static String describe(Throwable cause) {
@@ -398,6 +458,8 @@ public final class EndpointPool implements AutoCloseable {
         final EndpointMetrics.Counters counters;
         final Set<Channel> open = ConcurrentHashMap.newKeySet();
         boolean dialFailed;
+        /** Its grace ran out while no endpoint was healthy: its connections close once one is. */
+        boolean closeDeferred;
         Health health = Health.UNCHECKED;
         int goodInARow;
         int badInARow;

@@ -152,7 +152,8 @@ class EndpointPoolTest {
     @Test
     void anEndpointThatRecoversWithinTheGraceKeepsItsConnections() throws InterruptedException {
         checksOn(Duration.ofSeconds(2));
-        pool.replace(List.of(A));
+        // B stays healthy, so A's connections have somewhere to go and would be closed after the grace.
+        pool.replace(List.of(A, B));
         await(() -> health(A) == Health.HEALTHY);
         EmbeddedChannel toA = new EmbeddedChannel();
         pool.track(A, toA);
@@ -164,6 +165,34 @@ class EndpointPoolTest {
         Thread.sleep(2_300);
 
         assertThat(toA.isOpen()).isTrue();
+    }
+
+    @Test
+    void whenNoEndpointIsHealthyThoseThatTakeDialsAreUsedAndTheirConnectionsKeptUntilOneIs() throws InterruptedException {
+        Duration grace = Duration.ofMillis(50);
+        checksOn(grace);
+        pool.replace(List.of(A, B));
+        await(() -> health(A) == Health.HEALTHY && health(B) == Health.HEALTHY);
+        EmbeddedChannel toA = new EmbeddedChannel();
+        pool.track(A, toA);
+
+        // A leader election: every member's /health fails at once.
+        verdicts.set(A, false);
+        verdicts.set(B, false);
+        await(() -> health(A) == Health.UNHEALTHY && health(B) == Health.UNHEALTHY);
+        assertThat(pool.usable()).as("the fallback: both still take dials").containsExactly(A, B);
+        assertThat(allFailed.get()).as("the discovery was asked to look again").isEqualTo(1);
+        Thread.sleep(grace.toMillis() * 6);
+        assertThat(toA.isOpen()).as("kept past its grace: there is nowhere better to go").isTrue();
+        assertThat(status(A).usable()).as("/readyz and /endpoints still say it is out").isFalse();
+
+        pool.markFailed(A, new ConnectException("connection refused"));
+        assertThat(pool.usable()).as("a failed dial still takes one out").containsExactly(B);
+
+        verdicts.set(B, true);
+        await(() -> health(B) == Health.HEALTHY);
+        assertThat(pool.usable()).containsExactly(B);
+        await(() -> !toA.isOpen());
     }
 
     @Test
