@@ -259,6 +259,41 @@ class V2ProxyTest {
         }
     }
 
+    /**
+     * A follower SIGSTOPped: etcd's proxy keeps sending it requests, which hang (its read timeout
+     * is 0); the gateway's health checks take it out, and every request after that succeeds.
+     */
+    @Test
+    void gatewayStopsSendingRequestsToAHungMemberOnceItsChecksFail() {
+        EtcdCluster cluster = CLUSTER.cluster();
+        int hung = followerIndex(cluster);
+        String hungEndpoint = cluster.clientEndpoint(hung);
+        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory, List.of("--proxy", "on",
+                "--initial-cluster", cluster.initialCluster(), "--health-interval", "300ms",
+                "--health-timeout", "300ms", "--health-fall", "2"))) {
+            DIAGNOSTICS.forTest("proxy", proxy::output);
+            AdminEndpoint admin = proxy.admin();
+            Poll.untilTrue("every member to be healthy on /endpoints", Duration.ofSeconds(10), () -> cluster.clientEndpoints()
+                    .stream().allMatch(endpoint -> admin.endpoint(endpoint).get("health").asText().equals("healthy")));
+            V2Client client = V2Client.of(proxy.url());
+            String key = keys(V2ProxyKind.GATEWAY, "hung") + "/key";
+            assertThat(client.put(key, "before").status()).isEqualTo(201);
+
+            cluster.pause(hung);
+            Poll.untilTrue(hungEndpoint + " to be out on /endpoints", Duration.ofSeconds(10),
+                    () -> admin.endpoint(hungEndpoint).get("state").asText().equals("out"));
+            List<String> failures = new ArrayList<>();
+            for (int request = 0; request < 20; request++) {
+                V2Response response = request % 2 == 0 ? client.put(key, "value-" + request) : client.get(key + "?quorum=true");
+                if (response.status() != 200) {
+                    failures.add("request " + request + ": " + response);
+                }
+            }
+            assertThat(failures).as("requests through the gateway's proxy with %s hung", cluster.name(hung)).isEmpty();
+            assertThat(admin.endpoint(hungEndpoint).get("activeConnections").asInt()).isZero();
+        }
+    }
+
     @Test
     void gatewayCountsRequestsUnderEtcdsProxyMetricNames() {
         try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
