@@ -72,10 +72,13 @@ class EndpointPoolTest {
     void aNewEndpointTakesItsFirstChecksVerdictAtOnce() {
         checksOn(Duration.ZERO);
         verdicts.set(B, false);
+        CompletableFuture<Void> firstCheckOfB = verdicts.hold(B);
         pool.replace(List.of(A, B));
+        await(() -> health(A) == Health.HEALTHY);
         assertThat(pool.usable()).as("used until the first check ends").containsExactly(A, B);
 
-        await(() -> health(A) == Health.HEALTHY && health(B) == Health.UNHEALTHY);
+        firstCheckOfB.complete(null);
+        await(() -> health(B) == Health.UNHEALTHY);
         assertThat(pool.usable()).containsExactly(A);
         assertThat(pool.lastError(B)).isEqualTo("no answer from 127.0.0.1:22379");
     }
@@ -237,6 +240,14 @@ class EndpointPoolTest {
     private static final class Verdicts implements HealthCheck {
         private final Map<Endpoint, AtomicReference<Boolean>> healthy = new ConcurrentHashMap<>();
         private final Map<Endpoint, AtomicInteger> calls = new ConcurrentHashMap<>();
+        private final Map<Endpoint, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+
+        /** The next check of {@code endpoint} answers only once the returned future completes. */
+        CompletableFuture<Void> hold(Endpoint endpoint) {
+            CompletableFuture<Void> gate = new CompletableFuture<>();
+            held.put(endpoint, gate);
+            return gate;
+        }
 
         void set(Endpoint endpoint, boolean isHealthy) {
             healthy.computeIfAbsent(endpoint, e -> new AtomicReference<>(true)).set(isHealthy);
@@ -249,10 +260,11 @@ class EndpointPoolTest {
         @Override
         public CompletionStage<HealthResult> check(Endpoint endpoint) {
             calls.computeIfAbsent(endpoint, e -> new AtomicInteger()).incrementAndGet();
-            boolean isHealthy = healthy.computeIfAbsent(endpoint, e -> new AtomicReference<>(true)).get();
-            return CompletableFuture.completedFuture(isHealthy
-                    ? HealthResult.healthy("200")
-                    : HealthResult.unhealthy("no answer from " + endpoint.authority()));
+            CompletableFuture<Void> gate = held.remove(endpoint);
+            return (gate == null ? CompletableFuture.<Void>completedFuture(null) : gate).thenApply(ignored -> {
+                boolean isHealthy = healthy.computeIfAbsent(endpoint, e -> new AtomicReference<>(true)).get();
+                return isHealthy ? HealthResult.healthy("200") : HealthResult.unhealthy("no answer from " + endpoint.authority());
+            });
         }
     }
 }
