@@ -5,8 +5,6 @@ import jakarta.inject.Named;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -59,9 +57,7 @@ final class Gateway {
                         + " (set --admin-addr to a free address, or off)", e);
             }
         }
-        // From the process's start, JVM boot included: what an operator waiting on it sees.
-        long millis = ProcessHandle.current().info().startInstant()
-                .map(started -> Duration.between(started, Instant.now()).toMillis()).orElse(-1L);
+        long millis = ProcessAge.millis();
         log.info("ready: listening on {}, endpoints {} (transport {}, policy {}, discovery {}; admin {}; started in {} ms)",
                 listenAddresses(), transport.endpoints(), plan.transportName(), plan.policyName(),
                 plan.discoveryName(), admin == null ? "off" : "http://" + HostAndPort.of(admin.address()), millis);

@@ -14,6 +14,7 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.transport.io.Dialer;
@@ -48,7 +49,8 @@ public final class HttpHealthCheck implements HealthCheck {
     private final EventLoopGroup group;
     private final Dialer dialer;
     private final Duration timeout;
-    private final SslContext tls;
+    /** Made when a secure endpoint is first checked: Netty's TLS set-up reads the JDK's trust store, a quarter second at start-up. */
+    private final Supplier<SslContext> tls;
 
     /**
      * With a TLS client that accepts any server certificate, as the class describes.
@@ -59,17 +61,27 @@ public final class HttpHealthCheck implements HealthCheck {
      * @param timeout  how long a check may take, connect to answer, more than 0
      */
     public HttpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout) {
-        this(io, group, resolver, timeout, trustingAnyCertificate());
+        this(io, group, resolver, timeout, new Lazy<>(HttpHealthCheck::trustingAnyCertificate));
     }
 
     /** With {@code tls} for secure endpoints: a client context, for example one with a client certificate. */
     public HttpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout, SslContext tls) {
-        this.group = Objects.requireNonNull(group, "group");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.tls = Objects.requireNonNull(tls, "tls");
+        this(io, group, resolver, timeout, client(tls));
+    }
+
+    private static Supplier<SslContext> client(SslContext tls) {
+        Objects.requireNonNull(tls, "tls");
         if (!tls.isClient()) {
             throw new IllegalArgumentException("tls: a server context (expected: a client context)");
         }
+        return () -> tls;
+    }
+
+    private HttpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout,
+                            Supplier<SslContext> tls) {
+        this.group = Objects.requireNonNull(group, "group");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.tls = tls;
         this.dialer = new Dialer(io.newDialTemplate(resolver, timeout));
     }
 
@@ -85,6 +97,31 @@ public final class HttpHealthCheck implements HealthCheck {
         }
     }
 
+    /** A value made on first use, once, whichever thread asks. */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T made = value;
+            if (made == null) {
+                synchronized (this) {
+                    made = value;
+                    if (made == null) {
+                        made = factory.get();
+                        value = made;
+                    }
+                }
+            }
+            return made;
+        }
+    }
+
     @Override
     public CompletionStage<HealthResult> check(Endpoint endpoint) {
         return Attempt.run(group, timeout, attempt -> {
@@ -92,7 +129,7 @@ public final class HttpHealthCheck implements HealthCheck {
                 @Override
                 protected void initChannel(Channel channel) {
                     if (endpoint.secure()) {
-                        channel.pipeline().addLast(tls.newHandler(channel.alloc(), endpoint.host(), endpoint.port()));
+                        channel.pipeline().addLast(tls.get().newHandler(channel.alloc(), endpoint.host(), endpoint.port()));
                     }
                     channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_BODY_BYTES),
                             new HealthRequestHandler(endpoint, attempt));
