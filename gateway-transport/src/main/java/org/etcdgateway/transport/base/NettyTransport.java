@@ -127,7 +127,7 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
         group = io.newEventLoopGroup(current.effectiveIoThreads(), "gateway-io");
         clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
         resolver = io.newResolverGroup();
-        dialer = new Dialer(configureDial(io.newDialTemplate(resolver, current.dialTimeout())));
+        dialer = new Dialer(io, configureDial(io.newDialTemplate(resolver, current.dialTimeout())));
         ClientMetrics clientMetrics = new ClientMetrics(context.metrics(), () -> clients.size());
         pool = new EndpointPool(current.retryDelay(), group, endpoint -> dialer.probe(group.next(), endpoint),
                 () -> feed.refresh(), new EndpointMetrics(context.metrics(), this::endpointStatus));
@@ -142,10 +142,9 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
         }
 
         ServerBootstrap server = new ServerBootstrap()
-                .channel(io.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is on in every accepted Netty socket already.
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -82,7 +82,7 @@ public final class HttpHealthCheck implements HealthCheck {
         this.group = Objects.requireNonNull(group, "group");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.tls = tls;
-        this.dialer = new Dialer(io.newDialTemplate(resolver, timeout));
+        this.dialer = new Dialer(io, io.newDialTemplate(resolver, timeout));
     }
 
     /** A TLS client context that accepts any server certificate for any name. */

@@ -35,7 +35,7 @@ public final class TcpHealthCheck implements HealthCheck {
     public TcpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout) {
         this.group = Objects.requireNonNull(group, "group");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.dialer = new Dialer(io.newDialTemplate(resolver, timeout));
+        this.dialer = new Dialer(io, io.newDialTemplate(resolver, timeout));
     }
 
     @Override

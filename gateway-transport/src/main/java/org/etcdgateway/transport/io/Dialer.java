@@ -9,12 +9,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.etcdgateway.api.Endpoint;
@@ -32,27 +35,52 @@ import org.etcdgateway.api.Endpoint;
  */
 public final class Dialer {
 
-    private volatile Bootstrap template;
+    private final IoRuntime io;
+    private volatile Template template;
 
-    /** @param template channel type, options and resolver; cloned for every dial */
-    public Dialer(Bootstrap template) {
-        this.template = template;
+    /** The bootstrap for names, and its options as a list for IP literals, which are dialled without one. */
+    private record Template(Bootstrap bootstrap, List<Map.Entry<ChannelOption<?>, Object>> options) {
+        Template(Bootstrap bootstrap) {
+            this(bootstrap, List.copyOf(bootstrap.config().options().entrySet()));
+        }
+    }
+
+    /**
+     * @param io       makes the channels for IP literals
+     * @param template channel type, options and resolver; cloned for every dial to a host name
+     */
+    public Dialer(IoRuntime io, Bootstrap template) {
+        this.io = io;
+        this.template = new Template(template);
     }
 
     /** Dials from now on with {@code timeout} as the connect timeout (a reload); dials under way keep theirs. */
     public void connectTimeout(Duration timeout) {
-        template = template.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
+        template = new Template(template.bootstrap().clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis())));
     }
 
     /** Dials {@code endpoint} on {@code loop}, with {@code handler} as the channel's handler. Call on {@code loop}. */
     public ChannelFuture dial(EventLoop loop, Endpoint endpoint, ChannelHandler handler) {
-        Bootstrap bootstrap = template.clone(loop).handler(handler);
+        Template current = template;
         InetSocketAddress literal = ipLiteral(endpoint);
         if (literal == null || !loop.inEventLoop()) {
-            return bootstrap.connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+            return current.bootstrap().clone(loop).handler(handler)
+                    .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
         }
-        ChannelFuture registered = bootstrap.register();
-        Channel channel = registered.channel();
+        // What Bootstrap does, less its per-dial copies, reflection and option look-ups: on the
+        // per-connection path of the tcp transport.
+        Channel channel = io.newSocketChannel(literal.getAddress());
+        try {
+            for (Map.Entry<ChannelOption<?>, Object> option : current.options()) {
+                setOption(channel, option.getKey(), option.getValue());
+            }
+            channel.pipeline().addLast(handler);
+        } catch (RuntimeException e) {
+            channel.unsafe().closeForcibly();
+            return new DefaultChannelPromise(channel, loop).setFailure(e);
+        }
+        ChannelFuture registered = loop.register(channel);
         // As Bootstrap.connect does: a channel whose dial failed is closed, so that its handler
         // hears nothing more from it.
         ChannelPromise connected = channel.newPromise();
@@ -63,6 +91,13 @@ public final class Dialer {
             registered.addListener((ChannelFutureListener) future -> connectOrFail(future, channel, literal, connected));
         }
         return connected;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void setOption(Channel channel, ChannelOption<T> option, Object value) {
+        if (!channel.config().setOption(option, (T) value)) {
+            throw new IllegalStateException(channel.getClass().getSimpleName() + " does not take the option " + option);
+        }
     }
 
     private static void connectOrFail(ChannelFuture registered, Channel channel, InetSocketAddress address,

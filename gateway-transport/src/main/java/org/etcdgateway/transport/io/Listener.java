@@ -10,6 +10,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.etcdgateway.api.HostAndPort;
@@ -39,8 +40,8 @@ public final class Listener {
     }
 
     /**
-     * Binds {@code address} with {@code template}'s channel type, options and child handler; it
-     * accepts once {@link #accept()} is called.
+     * Binds {@code address} with {@code template}'s options and child handler, on sockets of the
+     * address's family (IPv4 for an IPv4 address); it accepts once {@link #accept()} is called.
      *
      * @param io       the runtime the group's loops run on
      * @param group    the loops that accept and serve connections
@@ -49,10 +50,15 @@ public final class Listener {
      */
     public static Listener bind(IoRuntime io, EventLoopGroup group, ServerBootstrap template, HostAndPort address)
             throws Exception {
-        ServerBootstrap notYetAccepting = template.clone().option(ChannelOption.AUTO_READ, false);
-        if (!io.name().equals("epoll")) {
-            return new Listener(List.of(notYetAccepting.group(group).bind(address.host(), address.port())
-                    .syncUninterruptibly().channel()));
+        InetSocketAddress resolved = new InetSocketAddress(address.host(), address.port());
+        if (resolved.isUnresolved()) {
+            throw new UnknownHostException(address.host() + ": no such host");
+        }
+        ServerBootstrap notYetAccepting = template.clone()
+                .channelFactory(() -> io.newServerSocketChannel(resolved.getAddress()))
+                .option(ChannelOption.AUTO_READ, false);
+        if (!io.isEpoll()) {
+            return new Listener(List.of(notYetAccepting.group(group).bind(resolved).syncUninterruptibly().channel()));
         }
         if (address.port() != 0) {
             checkNotInUse(address);
@@ -64,7 +70,7 @@ public final class Listener {
                 Channel socket = notYetAccepting.clone()
                         .group((EventLoop) executor)
                         .option(EpollChannelOption.SO_REUSEPORT, true)
-                        .bind(address.host(), port)
+                        .bind(resolved.getAddress(), port)
                         .syncUninterruptibly().channel();
                 sockets.add(socket);
                 // Port 0 picks a port for the first socket; the others join it.

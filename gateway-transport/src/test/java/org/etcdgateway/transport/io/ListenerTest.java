@@ -116,7 +116,6 @@ class ListenerTest {
 
     private ServerBootstrap template(IoRuntime io) {
         return new ServerBootstrap()
-                .channel(io.serverChannelType())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
