@@ -19,6 +19,7 @@ import javax.net.ssl.SSLException;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.transport.io.Dialer;
 import org.etcdgateway.transport.io.IoRuntime;
+import org.etcdgateway.transport.io.Lazy;
 
 /**
  * {@code http}: asks the member's own {@code GET /health}, over HTTPS when the endpoint is
@@ -94,31 +95,6 @@ public final class HttpHealthCheck implements HealthCheck {
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot make the TLS client for health checks: " + e.getMessage(), e);
-        }
-    }
-
-    /** A value made on first use, once, whichever thread asks. */
-    private static final class Lazy<T> implements Supplier<T> {
-        private final Supplier<T> factory;
-        private volatile T value;
-
-        Lazy(Supplier<T> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public T get() {
-            T made = value;
-            if (made == null) {
-                synchronized (this) {
-                    made = value;
-                    if (made == null) {
-                        made = factory.get();
-                        value = made;
-                    }
-                }
-            }
-            return made;
         }
     }
 

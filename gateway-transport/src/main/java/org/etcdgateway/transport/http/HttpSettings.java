@@ -18,13 +18,15 @@ import org.etcdgateway.transport.health.HealthSettings;
  * @param readTimeout     how long an endpoint may stay silent while a response is awaited or
  *                        streamed; zero means no limit, so long-poll watches live
  * @param maxRequestBody  the largest request body in bytes; bodies are buffered so they can be replayed
+ * @param maxIdleConnections keep-alive connections kept open per endpoint between requests; 0 closes each after its response
  * @param drainTimeout    how long requests in flight may run on after a stop
  * @param ioThreads       network threads; 0 means one per available processor
  * @param health          how the endpoints' health is checked
  */
 public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait,
                            Duration dialTimeout, Duration writeTimeout, Duration readTimeout,
-                           int maxRequestBody, Duration drainTimeout, int ioThreads, HealthSettings health)
+                           int maxRequestBody, int maxIdleConnections, Duration drainTimeout, int ioThreads,
+                           HealthSettings health)
         implements TransportSettings {
 
     public HttpSettings {
@@ -39,6 +41,9 @@ public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, 
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         if (maxRequestBody < 0) {
             throw new IllegalArgumentException("maxRequestBody: " + maxRequestBody + " (expected: >= 0)");
+        }
+        if (maxIdleConnections < 0) {
+            throw new IllegalArgumentException("maxIdleConnections: " + maxIdleConnections + " (expected: >= 0)");
         }
         Objects.requireNonNull(health, "health");
     }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLException;
@@ -19,6 +20,7 @@ import org.etcdgateway.transport.base.NettyTransport;
 import org.etcdgateway.transport.endpoints.EndpointFeed;
 import org.etcdgateway.transport.endpoints.EndpointPool;
 import org.etcdgateway.transport.io.IoRuntime;
+import org.etcdgateway.transport.io.Lazy;
 import org.etcdgateway.transport.metrics.ProxyMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +45,23 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
 
     @Override
     protected void prepare(Parts parts) throws TransportException {
-        SslContext tls;
-        try {
-            tls = SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new TransportException("cannot set up TLS for https:// endpoints: " + EndpointPool.describe(e), e);
+        int loops = 0;
+        for (EventExecutor ignored : parts.group()) {
+            loops++;
         }
-        connections = new UpstreamConnectionPool(parts.dialer(), tls, parts.pool());
+        connections = new UpstreamConnectionPool(parts.dialer(), new Lazy<>(HttpTransport::clientTls), parts.pool(), loops,
+                settings().maxIdleConnections());
         proxy = new HttpProxy(settings(), parts.pool(), parts.picker(), connections, UUID.randomUUID().toString(),
                 new ProxyMetrics(parts.context().metrics()));
+    }
+
+    /** The TLS client for https:// endpoints, made when the first is dialled: its set-up reads the JDK's trust store. */
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for https:// endpoints: " + EndpointPool.describe(e), e);
+        }
     }
 
     @Override
@@ -107,6 +117,7 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
     @Override
     protected void applyOwnSettings(HttpSettings next) {
         proxy.settings(next);
+        connections.maxIdleConnections(next.maxIdleConnections());
     }
 
     @Override

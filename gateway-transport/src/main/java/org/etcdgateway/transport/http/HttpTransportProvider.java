@@ -58,12 +58,13 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
         Duration writeTimeout = settings.nonNegativeDuration("write-timeout");
         Duration readTimeout = settings.nonNegativeDuration("read-timeout");
         int maxRequestBody = byteSize(settings, "max-request-body");
+        int maxIdleConnections = settings.integer("max-idle-connections", 0, 100_000);
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
         HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
         return new HttpSettings(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout,
-                maxRequestBody, drainTimeout, ioThreads, health);
+                maxRequestBody, maxIdleConnections, drainTimeout, ioThreads, health);
     }
 
     /** The address of an {@code http://host:port} URL (an optional trailing {@code /} allowed), or empty. */

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ScheduledFuture;
 import org.etcdgateway.api.Endpoint;
 
 /**
@@ -21,7 +20,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     /** True once the connection has carried an exchange: it may have been closed by the endpoint while idle. */
     private boolean reused;
-    private ScheduledFuture<?> idleClose;
+    /** When it went back to the pool; meaningful only while it is there. */
+    private long idleSinceNanos;
 
     UpstreamConnection(Endpoint endpoint, UpstreamConnectionPool pool) {
         this.endpoint = endpoint;
@@ -50,17 +50,18 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         reused = true;
     }
 
-    /** In the pool: closed after {@code idleClose} unless taken again before. */
-    void parked(ScheduledFuture<?> idleCloseTask) {
-        idleClose = idleCloseTask;
+    /** Back in the pool at {@code nanoTime}. */
+    void parked(long nanoTime) {
+        idleSinceNanos = nanoTime;
     }
 
     /** Taken from the pool. */
-    void unparked() {
-        if (idleClose != null) {
-            idleClose.cancel(false);
-            idleClose = null;
-        }
+    void taken() {
+        idleSinceNanos = 0;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
     }
 
     @Override
@@ -94,7 +95,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        unparked();
         pool.forget(this);
         if (exchange != null) {
             exchange.upstreamClosed(this);

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -157,7 +159,7 @@ class HttpTransportTest {
         Endpoint refused = Endpoint.of("127.0.0.1", refusedPort, "test");
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "stored"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMillis(300),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 128, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, refused, member.endpoint());
 
         try (RawHttpClient client = client(proxy)) {
@@ -200,7 +202,7 @@ class HttpTransportTest {
         HttpTransport proxyB = start(settings(false), Endpoint.of("127.0.0.1", portOfA, "test"));
         InetSocketAddress addressOfB = proxyB.listenAddresses().get(0);
         HttpSettings settingsOfA = new HttpSettings(List.of(new HostAndPort("127.0.0.1", portOfA)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 128, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxyA = start(settingsOfA, Endpoint.of("127.0.0.1", addressOfB.getPort(), "test"));
 
         try (RawHttpClient client = client(proxyA)) {
@@ -216,7 +218,7 @@ class HttpTransportTest {
         int port = closedPort();
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "member"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", port)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 128, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, Endpoint.of("localhost", port, "test"), member.endpoint());
 
         assertThat(proxy.pool().all()).containsExactly(member.endpoint());
@@ -231,7 +233,7 @@ class HttpTransportTest {
     void whenEveryEndpointIsTheProxyItselfTheStartFails() throws Exception {
         int port = closedPort();
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", port)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 128, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = new HttpTransport(settings,
                 new TransportContext(new FixedDiscovery(List.of(Endpoint.of("127.0.0.1", port, "test"))), new FirstCandidate()));
         assertThatThrownBy(proxy::start)
@@ -310,6 +312,44 @@ class HttpTransportTest {
     }
 
     @Test
+    void afterABurstUpToMaxIdleConnectionsStayOpenForTheNextRequestsAndTheRestAreClosed() throws Exception {
+        int burst = 4;
+        CountDownLatch allArrived = new CountDownLatch(burst);
+        FakeEndpoint member = endpoint((request, socket, out) -> {
+            // Every request of the burst holds its connection until all have arrived.
+            allArrived.countDown();
+            allArrived.await(5, TimeUnit.SECONDS);
+            FakeEndpoint.answering(200, "value").respond(request, socket, out);
+        });
+        HttpSettings twoIdle = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 2, Duration.ZERO, 1, NO_CHECKS);
+        HttpTransport proxy = start(twoIdle, member.endpoint());
+
+        List<RawHttpClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < burst; i++) {
+                RawHttpClient client = client(proxy);
+                clients.add(client);
+                client.send("GET", "/v2/keys/foo", null);
+            }
+            for (RawHttpClient client : clients) {
+                assertThat(client.readResponse("GET").body()).isEqualTo("value");
+            }
+            assertThat(member.connections()).isEqualTo(burst);
+            await(() -> member.closedByProxy() == burst - 2, Duration.ofSeconds(5));
+
+            for (int i = 0; i < 2; i++) {
+                assertThat(clients.get(i).exchange("GET", "/v2/keys/foo", null).body()).isEqualTo("value");
+            }
+            assertThat(member.connections()).as("the next requests took the idle connections").isEqualTo(burst);
+        } finally {
+            for (RawHttpClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void anEndpointThatClosesAfterEachResponseIsNotCountedAsFailed() throws Exception {
         FakeEndpoint member = endpoint((request, socket, out) -> {
             FakeEndpoint.answering(200, "once").respond(request, socket, out);
@@ -332,7 +372,7 @@ class HttpTransportTest {
         FakeEndpoint silent = endpoint((request, socket, out) -> socket.getInputStream().read());
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "answered"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300), 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300), 1024 * 1024, 128, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, silent.endpoint(), member.endpoint());
 
         try (RawHttpClient client = client(proxy)) {
@@ -350,7 +390,7 @@ class HttpTransportTest {
     void aBodyOverTheLimitIsAnswered413AndNotForwarded() throws Exception {
         FakeEndpoint member = endpoint(FakeEndpoint.answering(200, "value"));
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024, 128, Duration.ZERO, 1, NO_CHECKS);
         HttpTransport proxy = start(settings, member.endpoint());
 
         try (RawHttpClient client = client(proxy)) {
@@ -367,7 +407,7 @@ class HttpTransportTest {
             FakeEndpoint.answering(200, "done").respond(request, socket, out);
         });
         HttpSettings settings = new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), false, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ofSeconds(5), 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 128, Duration.ofSeconds(5), 1, NO_CHECKS);
         HttpTransport proxy = start(settings, member.endpoint());
 
         try (RawHttpClient idle = client(proxy); RawHttpClient busy = client(proxy)) {
@@ -392,7 +432,7 @@ class HttpTransportTest {
 
     private static HttpSettings settings(boolean readOnly) {
         return new HttpSettings(List.of(new HostAndPort("127.0.0.1", 0)), readOnly, Duration.ofMinutes(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, Duration.ZERO, 1, NO_CHECKS);
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO, 1024 * 1024, 128, Duration.ZERO, 1, NO_CHECKS);
     }
 
     private HttpTransport start(HttpSettings settings, Endpoint... endpoints) throws TransportException {
