@@ -37,6 +37,9 @@ public final class Benchmark {
     private static final PrintStream out = System.out;
     private static final int JETCD_IN_FLIGHT = 32;
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
+    private static final int MIN_WARMUP_SLICES = 3;
+    private static final int MAX_WARMUP_SLICES = 10;
+    private static final int STEADY_PERCENT = 5;
 
     private final BenchOptions options;
     private final Path work;
@@ -238,10 +241,14 @@ public final class Benchmark {
      */
     private void measure(String id, String title, Map<Candidate, Target> targets, Load load) {
         out.printf("%n== %s: %s%n", id, title);
-        for (Target target : targets.values()) {
-            // A proxy fresh from its start gets longer: the JIT of a JVM, for one, is still compiling.
+        for (Map.Entry<Candidate, Target> entry : targets.entrySet()) {
+            Target target = entry.getValue();
             boolean fresh = target.proxy() != null && warmed.add(target.proxy());
-            load.run(target.address(), fresh ? options.warmup().multipliedBy(3) : options.warmup());
+            if (fresh) {
+                warmUntilSteady(entry.getKey(), target, load);
+            } else {
+                load.run(target.address(), options.warmup());
+            }
         }
         Map<Candidate, List<Round>> rounds = new EnumMap<>(Candidate.class);
         for (int round = 1; round <= options.rounds(); round++) {
@@ -254,6 +261,28 @@ public final class Benchmark {
             }
         }
         rounds.forEach((candidate, list) -> results.add(new CaseResult(id, title, candidate, list)));
+    }
+
+    /**
+     * Warms a proxy fresh from its start until it runs at its steady rate: a JVM's JIT compiles
+     * for a while under load, and a gateway serves for weeks, so its warm rate is the one to
+     * compare. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
+     * (at least {@value #MIN_WARMUP_SLICES}, at most {@value #MAX_WARMUP_SLICES}) and prints them.
+     */
+    private void warmUntilSteady(Candidate candidate, Target target, Load load) {
+        List<String> rates = new ArrayList<>();
+        double previous = 0;
+        boolean steady = false;
+        for (int slice = 1; slice <= MAX_WARMUP_SLICES && !steady; slice++) {
+            LoadFigures figures = load.run(target.address(), options.warmup());
+            double rate = figures.requests() / figures.seconds();
+            rates.add(String.format("%.0f", rate));
+            steady = slice >= MIN_WARMUP_SLICES && Math.abs(rate - previous) <= previous * STEADY_PERCENT / 100.0;
+            previous = rate;
+        }
+        note(String.format("warm-up of %s from its start, %s s slices until one is within %d%% of the one before: %s req/s%s",
+                candidate.label(), options.warmup().toSeconds(), STEADY_PERCENT, String.join(", ", rates),
+                steady ? "" : " (not steady after " + MAX_WARMUP_SLICES + ")"));
     }
 
     private Load wrk(Wrk wrk) {

@@ -55,7 +55,6 @@ final class Exchange {
     private final FullHttpRequest request;
     private final String uri;
     private final HttpHeaders outboundHeaders;
-    private final String description;
     private final List<Endpoint> tried = new ArrayList<>(2);
     private Endpoint endpoint;
     private ChannelFuture dial;
@@ -78,7 +77,6 @@ final class Exchange {
         this.clientChannel = clientChannel;
         this.request = request;
         this.uri = originForm(request.uri());
-        this.description = request.method() + " " + uri + " from " + clientAddress(clientChannel);
         this.method = ProxyMetrics.method(request.method().name());
         this.outboundHeaders = outboundHeaders(request, clientChannel, proxy.instanceId());
     }
@@ -112,6 +110,11 @@ final class Exchange {
         return path < 0 ? "/" : target.substring(path);
     }
 
+    /** The request as the log names it; made only when a line is logged. */
+    private String description() {
+        return request.method() + " " + uri + " from " + clientAddress(clientChannel);
+    }
+
     private static String clientAddress(Channel channel) {
         return channel.remoteAddress() instanceof InetSocketAddress address
                 ? address.getHostString() + ":" + address.getPort() : String.valueOf(channel.remoteAddress());
@@ -126,11 +129,11 @@ final class Exchange {
         List<Endpoint> candidates = proxy.picker().usableExcluding(tried);
         if (candidates.isEmpty()) {
             if (tried.isEmpty()) {
-                proxy.noEndpointAvailable(description);
+                proxy.noEndpointAvailable(this::description);
                 proxy.metrics().dropped(method, ProxyMetrics.Dropped.ZERO_ENDPOINTS);
                 answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "zero endpoints currently available");
             } else {
-                log.warn("{}: answered 502, no endpoint answered: tried {}", description, tried);
+                log.warn("{}: answered 502, no endpoint answered: tried {}", description(), tried);
                 proxy.metrics().dropped(method, ProxyMetrics.Dropped.FAILED_SENDING_REQUEST);
                 answer(HttpResponseStatus.BAD_GATEWAY, "unable to get response from " + tried.size() + " endpoint(s)");
             }
@@ -141,7 +144,7 @@ final class Exchange {
             picked = proxy.picker().pick(candidates);
         } catch (RuntimeException e) {
             // A policy's bug must not leave the client waiting forever.
-            log.error("{}: the policy failed to pick an endpoint; answering 502", description, e);
+            log.error("{}: the policy failed to pick an endpoint; answering 502", description(), e);
             proxy.metrics().dropped(method, ProxyMetrics.Dropped.FAILED_SENDING_REQUEST);
             answer(HttpResponseStatus.BAD_GATEWAY, "the load-balancing policy failed: " + e.getMessage());
             return;
@@ -174,7 +177,9 @@ final class Exchange {
         if (future.isSuccess()) {
             send(future.channel().pipeline().get(UpstreamConnection.class));
         } else if (Dialer.closedLocally(future.cause()) && localRedials++ < MAX_LOCAL_REDIALS) {
-            log.debug("{}: the dial to endpoint {} was closed on this side; dialing again", description, target);
+            if (log.isDebugEnabled()) {
+                log.debug("{}: the dial to endpoint {} was closed on this side; dialing again", description(), target);
+            }
             forwardTo(target, false);
         } else {
             failedBeforeResponse(target, future.cause(), false);
@@ -185,10 +190,11 @@ final class Exchange {
         connection = upstream;
         requestSent = false;
         upstream.attach(this);
-        HttpHeaders headers = outboundHeaders.copy();
+        HttpHeaders headers = outboundHeaders;
         if (!headers.contains(HttpHeaderNames.HOST)) {
-            // An HTTP/1.0 client may send none; the request goes out as HTTP/1.1, which needs one.
-            headers.set(HttpHeaderNames.HOST, upstream.endpoint().authority());
+            // An HTTP/1.0 client may send none; the request goes out as HTTP/1.1, which needs one:
+            // the endpoint's own, so a copy per attempt. The encoder only reads the others.
+            headers = outboundHeaders.copy().set(HttpHeaderNames.HOST, upstream.endpoint().authority());
         }
         FullHttpRequest outbound = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), uri,
                 request.content().retainedDuplicate(), headers, EmptyHttpHeaders.INSTANCE);
@@ -320,7 +326,7 @@ final class Exchange {
         if (responseHead != null) {
             ended = true;
             log.info("{}: endpoint {} broke off the response after it started ({}); closing the client connection",
-                    description, endpoint, EndpointPool.describe(cause));
+                    description(), endpoint, EndpointPool.describe(cause));
             request.release();
             proxy.metrics().dropped(method, ProxyMetrics.Dropped.FAILED_GETTING_RESPONSE);
             client.abortResponse();
@@ -336,12 +342,14 @@ final class Exchange {
 
     private void failedBeforeResponse(Endpoint target, Throwable cause, boolean staleConnection) {
         if (staleConnection) {
-            log.debug("{}: a kept-alive connection to endpoint {} failed ({}); retrying on a new connection",
-                    description, target, EndpointPool.describe(cause));
+            if (log.isDebugEnabled()) {
+                log.debug("{}: a kept-alive connection to endpoint {} failed ({}); retrying on a new connection",
+                        description(), target, EndpointPool.describe(cause));
+            }
             forwardTo(target, false);
             return;
         }
-        proxy.failed(target, cause, description);
+        proxy.failed(target, cause, this::description);
         tried.add(target);
         forwardToNextEndpoint();
     }
@@ -383,7 +391,9 @@ final class Exchange {
             dial = null;
         }
         if (connection != null) {
-            log.debug("{}: the client went away; closing its connection to endpoint {}", description, connection.endpoint());
+            if (log.isDebugEnabled()) {
+                log.debug("{}: the client went away; closing its connection to endpoint {}", description(), connection.endpoint());
+            }
             connection.detach();
             connection.channel().close();
             connection = null;

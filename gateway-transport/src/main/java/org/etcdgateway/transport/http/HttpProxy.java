@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.etcdgateway.api.Endpoint;
 import org.etcdgateway.transport.endpoints.EndpointPicker;
 import org.etcdgateway.transport.endpoints.EndpointPool;
@@ -109,14 +110,16 @@ final class HttpProxy {
     }
 
     /** A connection or transport error before any response byte: out of rotation for failure-wait. */
-    void failed(Endpoint endpoint, Throwable cause, String request) {
-        log.debug("{}: endpoint {} failed before answering ({}); replaying on the next endpoint",
-                request, endpoint, EndpointPool.describe(cause));
+    void failed(Endpoint endpoint, Throwable cause, Supplier<String> request) {
+        if (log.isDebugEnabled()) {
+            log.debug("{}: endpoint {} failed before answering ({}); replaying on the next endpoint",
+                    request.get(), endpoint, EndpointPool.describe(cause));
+        }
         picker.failed(endpoint, cause);
     }
 
     /** Logs a 503, at most once a second with a count of the others. */
-    void noEndpointAvailable(String request) {
+    void noEndpointAvailable(Supplier<String> request) {
         long now = System.nanoTime();
         long last = lastNoEndpointLog.get();
         long others = refusedSinceLastLog.getAndIncrement();
@@ -125,7 +128,7 @@ final class HttpProxy {
         }
         refusedSinceLastLog.addAndGet(-others - 1);
         log.warn("{}: answered 503, zero endpoints available: all {} endpoint(s) are out of rotation after failures; "
-                        + "they come back after a successful re-dial{}", request, endpoints.all().size(),
+                        + "they come back after a successful re-dial{}", request.get(), endpoints.all().size(),
                 others > 0 ? " (" + others + " other request(s) answered likewise in the last second)" : "");
     }
 }

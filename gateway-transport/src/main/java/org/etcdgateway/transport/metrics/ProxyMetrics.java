@@ -1,9 +1,13 @@
 package org.etcdgateway.transport.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The http transport's request metrics, under the names and labels etcd's v2 proxy used
@@ -34,6 +38,7 @@ public final class ProxyMetrics {
     private final Counter handled;
     private final Counter dropped;
     private final Histogram duration;
+    private final Map<String, MethodPoints> byMethod = new ConcurrentHashMap<>();
 
     public ProxyMetrics(PrometheusRegistry registry) {
         requests = Counter.builder()
@@ -71,13 +76,25 @@ public final class ProxyMetrics {
     }
 
     public void received(String method) {
-        requests.labelValues(method).inc();
+        of(method).requests.inc();
     }
 
     /** An endpoint's response reached its end, {@code nanos} after the request arrived. */
     public void handled(String method, int code, long nanos) {
-        handled.labelValues(method, Integer.toString(code)).inc();
-        duration.labelValues(method).observe(nanos / 1e9);
+        MethodPoints points = of(method);
+        points.handled.computeIfAbsent(code, status -> handled.labelValues(method, Integer.toString(status))).inc();
+        points.duration.observe(nanos / 1e9);
+    }
+
+    /** The data points of one method, found once: the library's label look-up costs a list and a hash per call. */
+    private MethodPoints of(String method) {
+        MethodPoints points = byMethod.get(method);
+        return points != null ? points : byMethod.computeIfAbsent(method,
+                name -> new MethodPoints(requests.labelValues(name), duration.labelValues(name), new ConcurrentHashMap<>()));
+    }
+
+    private record MethodPoints(CounterDataPoint requests, DistributionDataPoint duration,
+                                Map<Integer, CounterDataPoint> handled) {
     }
 
     public void dropped(String method, Dropped why) {
