@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLParameters;
 import org.etcdgateway.api.config.Durations;
 import org.etcdgateway.discovery.tls.TrustedCertificates;
 
@@ -50,7 +51,11 @@ public final class JsonHttpClient {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL);
-        if (!trustedCertificates.isEmpty()) {
+        if (trustedCertificates.isEmpty()) {
+            // Parameters of its own, or the client asks the context for its defaults at once.
+            builder.sslContext(TrustedCertificates.sslContextTrustingTheJvmDefaultsOnFirstUse())
+                    .sslParameters(new SSLParameters());
+        } else {
             builder.sslContext(TrustedCertificates.sslContextTrusting(trustedCertificates));
         }
         this.client = builder.build();
