@@ -26,7 +26,7 @@ record BenchOptions(Duration round, Duration warmup, int rounds, Set<String> cas
 
     static final String USAGE = """
             usage: scripts/bench [--quick] [--seconds N] [--rounds N] [--cases LIST] [--idle-connections N] [--out DIR]
-              --quick               1 round of 1 s per case and candidate, 2,000 idle connections: about 2 minutes, a first look
+              --quick               1 round of 1 s per case and candidate, 2,000 idle connections: about 2.5 minutes, a first look
               --seconds N           seconds per timed round (default 4)
               --rounds N            timed rounds per candidate, interleaved; figures are medians (default 3)
               --cases LIST          comma-separated, of: small, bulk, churn, etcd, v2, idle (default: all)
