@@ -3,8 +3,6 @@ package org.etcdgateway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,16 +24,6 @@ class PluginDirectoryCommandTest {
 
     private Path plugins;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = EtcdGateway.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     @BeforeEach
     void buildPlugin() {
         plugins = directory.resolve("plugins");
@@ -51,7 +39,7 @@ class PluginDirectoryCommandTest {
 
     @Test
     void aPolicyFromThePluginDirectoryIsChosenByName() {
-        Run run = run("start", "--plugin-dir", plugins.toString(), "--policy", "pin", "--retry-delay", "soon");
+        CommandRun run = CommandRun.of("start", "--plugin-dir", plugins.toString(), "--policy", "pin", "--retry-delay", "soon");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("etcd-gateway: " + STOPPER).doesNotContain("pin");
@@ -59,7 +47,7 @@ class PluginDirectoryCommandTest {
 
     @Test
     void withoutThePluginDirectoryItsNameIsUnknown() {
-        Run run = run("start", "--policy", "pin", "--retry-delay", "soon");
+        CommandRun run = CommandRun.of("start", "--policy", "pin", "--retry-delay", "soon");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.policy.provider: \"pin\" (expected: one of random-sticky, round-robin,")
@@ -76,7 +64,7 @@ class PluginDirectoryCommandTest {
                 }
                 """.formatted(plugins));
 
-        Run run = run("start", "--config", file.toString(), "--retry-delay", "soon");
+        CommandRun run = CommandRun.of("start", "--config", file.toString(), "--retry-delay", "soon");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("etcd-gateway: " + STOPPER).doesNotContain("pin");
@@ -86,7 +74,7 @@ class PluginDirectoryCommandTest {
     void withoutThePluginItsKeysAreUnknown() throws IOException {
         Path file = Files.writeString(directory.resolve("gateway.conf"), "gateway.policy.pin.index = 2\n");
 
-        Run run = run("start", "--config", file.toString());
+        CommandRun run = CommandRun.of("start", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.policy.pin.index (unknown key)");
@@ -97,7 +85,7 @@ class PluginDirectoryCommandTest {
         Path file = Files.writeString(directory.resolve("gateway.conf"),
                 "gateway.plugin-dir = \"" + directory.resolve("absent") + "\"\n");
 
-        Run run = run("start", "--config", file.toString(), "--plugin-dir", plugins.toString(), "--policy", "pin",
+        CommandRun run = CommandRun.of("start", "--config", file.toString(), "--plugin-dir", plugins.toString(), "--policy", "pin",
                 "--retry-delay", "soon");
 
         assertThat(run.exitCode()).isEqualTo(2);
@@ -113,7 +101,7 @@ class PluginDirectoryCommandTest {
                 }
                 """.formatted(absent));
 
-        Run run = run("start", "--config", file.toString());
+        CommandRun run = CommandRun.of("start", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.plugin-dir: \"" + absent
@@ -124,7 +112,7 @@ class PluginDirectoryCommandTest {
     void aDirectoryThatIsNotAStringIsAnError() throws IOException {
         Path file = Files.writeString(directory.resolve("gateway.conf"), "gateway.plugin-dir = [a, b]\n");
 
-        Run run = run("start", "--config", file.toString());
+        CommandRun run = CommandRun.of("start", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.plugin-dir: \"[\"a\",\"b\"]\" (expected: a directory's path, a string)");
@@ -132,7 +120,7 @@ class PluginDirectoryCommandTest {
 
     @Test
     void anEmptyDirectoryNameMeansNoPlugins() {
-        Run run = run("start", "--plugin-dir", "", "--policy", "pin");
+        CommandRun run = CommandRun.of("start", "--plugin-dir", "", "--policy", "pin");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.policy.provider: \"pin\"").doesNotContain("plugin-dir:");
@@ -140,12 +128,12 @@ class PluginDirectoryCommandTest {
 
     @Test
     void theProxyTakesThePluginDirectoryToo() {
-        Run good = run("proxy", "--plugin-dir", plugins.toString(), "--policy", "pin", "--proxy-failure-wait", "soon");
+        CommandRun good = CommandRun.of("proxy", "--plugin-dir", plugins.toString(), "--policy", "pin", "--proxy-failure-wait", "soon");
         assertThat(good.exitCode()).isEqualTo(2);
         assertThat(good.err()).startsWith("etcd-gateway: --proxy-failure-wait: \"soon\"").doesNotContain("pin");
 
         Path absent = directory.resolve("absent");
-        Run bad = run("proxy", "--plugin-dir", absent.toString());
+        CommandRun bad = CommandRun.of("proxy", "--plugin-dir", absent.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("gateway.plugin-dir: \"" + absent + "\" (expected: a directory of plugin jars that exists)");
     }
@@ -157,7 +145,7 @@ class PluginDirectoryCommandTest {
         Path throwing = TestPluginJar.withPolicy("ThrowingProvider", "throwing", "throw new IllegalStateException(\"no licence\");")
                 .writeTo(plugins.resolve("throwing.jar"));
 
-        Run run = run("start", "--plugin-dir", plugins.toString(), "--retry-delay", "soon");
+        CommandRun run = CommandRun.of("start", "--plugin-dir", plugins.toString(), "--retry-delay", "soon");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("etcd-gateway: 4 errors:")
@@ -171,7 +159,7 @@ class PluginDirectoryCommandTest {
 
     @Test
     void helpNamesTheFlag() {
-        assertThat(run("start", "--help").out()).contains("--plugin-dir=DIR");
-        assertThat(run("proxy", "--help").out()).contains("--plugin-dir=DIR");
+        assertThat(CommandRun.of("start", "--help").out()).contains("--plugin-dir=DIR");
+        assertThat(CommandRun.of("proxy", "--help").out()).contains("--plugin-dir=DIR");
     }
 }

@@ -3,8 +3,6 @@ package org.etcdgateway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,19 +17,9 @@ class StartCommandErrorsTest {
     @TempDir
     Path directory;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = EtcdGateway.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     @Test
     void aMisspeltFlagIsNamedWithTheFlagMeant() {
-        Run run = run("start", "--endpoint", "127.0.0.1:2379");
+        CommandRun run = CommandRun.of("start", "--endpoint", "127.0.0.1:2379");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("unknown flag --endpoint; did you mean --endpoints?");
         // Its value is not reported as a second, confusing error.
@@ -40,7 +28,7 @@ class StartCommandErrorsTest {
 
     @Test
     void aBadDurationNamesTheFlagTheKeyTheValueAndTheExpectedForm() {
-        Run run = run("start", "--retry-delay", "abc");
+        CommandRun run = CommandRun.of("start", "--retry-delay", "abc");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.transport.tcp.retry-delay: \"abc\" (expected: a duration")
                 .contains("set by --retry-delay");
@@ -49,13 +37,13 @@ class StartCommandErrorsTest {
     @Test
     void goStyleDurationsAsEtcdPrintsThemAreAccepted() {
         // Valid durations, and a policy that does not exist so that nothing is started.
-        Run run = run("start", "--retry-delay", "1m0s", "--dial-timeout", "1.5s", "--policy", "nope");
+        CommandRun run = CommandRun.of("start", "--retry-delay", "1m0s", "--dial-timeout", "1.5s", "--policy", "nope");
         assertThat(run.err()).doesNotContain("retry-delay").doesNotContain("dial-timeout");
     }
 
     @Test
     void badHealthFlagsAreEachNamedWithTheirKey() {
-        Run run = run("start", "--health-check", "ping", "--health-interval", "0s", "--health-fall", "0",
+        CommandRun run = CommandRun.of("start", "--health-check", "ping", "--health-interval", "0s", "--health-fall", "0",
                 "--health-rise", "many", "--health-grace", "-1s");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
@@ -69,7 +57,7 @@ class StartCommandErrorsTest {
 
     @Test
     void aBadAdminAddressIsNamedWithOffAsTheOtherChoice() {
-        Run run = run("start", "--admin-addr", "localhost");
+        CommandRun run = CommandRun.of("start", "--admin-addr", "localhost");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.admin.listen-addr: \"localhost\" (expected: ").contains(", or off)")
                 .contains("set by --admin-addr");
@@ -77,14 +65,14 @@ class StartCommandErrorsTest {
 
     @Test
     void anEndpointWithoutAPortIsNamed() {
-        Run run = run("start", "--endpoints", "127.0.0.1:2379,127.0.0.1");
+        CommandRun run = CommandRun.of("start", "--endpoints", "127.0.0.1:2379,127.0.0.1");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.discovery.static.endpoints: \"127.0.0.1\" (expected: host:port with a port");
     }
 
     @Test
     void anUnknownPolicyListsTheInstalledOnesAndHowToAddOne() {
-        Run run = run("start", "--policy", "least-loaded");
+        CommandRun run = CommandRun.of("start", "--policy", "least-loaded");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.policy.provider: \"least-loaded\"")
                 .contains("one of random-sticky, round-robin, weighted-round-robin")
@@ -99,7 +87,7 @@ class StartCommandErrorsTest {
                   dial-timout = 2s
                 }
                 """);
-        Run run = run("start", "--config", file.toString());
+        CommandRun run = CommandRun.of("start", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("gateway.transport.tcp.dial-timout (unknown key)")
                 .contains("did you mean gateway.transport.tcp.dial-timeout?")
@@ -108,7 +96,7 @@ class StartCommandErrorsTest {
 
     @Test
     void everyErrorIsReportedAtOnce() {
-        Run run = run("start", "--endpiont", "x", "--retry-delay", "-1s", "--dial-timeout", "soon",
+        CommandRun run = CommandRun.of("start", "--endpiont", "x", "--retry-delay", "-1s", "--dial-timeout", "soon",
                 "--endpoints", "a:b", "--listen-addr", "localhost", "--policy", "nope", "stray");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("etcd-gateway: 7 errors:")
@@ -118,18 +106,18 @@ class StartCommandErrorsTest {
 
     @Test
     void twoFlagsThatEachNameWhereEndpointsComeFromAreAnError() {
-        Run run = run("start", "--discovery-srv", "example.com", "--endpoints", "10.0.0.1:2379");
+        CommandRun run = CommandRun.of("start", "--discovery-srv", "example.com", "--endpoints", "10.0.0.1:2379");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--discovery-srv and --endpoints each say where the endpoints come from");
 
-        Run withUrl = run("start", "--discovery", "http://127.0.0.1:1/token", "--member-sync");
+        CommandRun withUrl = CommandRun.of("start", "--discovery", "http://127.0.0.1:1/token", "--member-sync");
         assertThat(withUrl.exitCode()).isEqualTo(2);
         assertThat(withUrl.err()).contains("--member-sync and --discovery");
     }
 
     @Test
     void aMissingConfigFileIsAnError() {
-        Run run = run("start", "--config", directory.resolve("absent.conf").toString());
+        CommandRun run = CommandRun.of("start", "--config", directory.resolve("absent.conf").toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--config: \"" + directory.resolve("absent.conf") + "\" (expected: a HOCON file that exists)");
     }
@@ -137,32 +125,32 @@ class StartCommandErrorsTest {
     @Test
     void brokenHoconIsAnError() throws IOException {
         Path file = Files.writeString(directory.resolve("broken.conf"), "gateway { transport = \n");
-        Run run = run("start", "--config", file.toString());
+        CommandRun run = CommandRun.of("start", "--config", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("(expected: valid HOCON");
     }
 
     @Test
     void aFlagWithoutItsValueIsAnError() {
-        Run run = run("start", "--endpoints");
+        CommandRun run = CommandRun.of("start", "--endpoints");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--endpoints");
     }
 
     @Test
     void noSubcommandIsAnError() {
-        Run run = run();
+        CommandRun run = CommandRun.of();
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("a subcommand is needed: start");
     }
 
     @Test
     void helpAndVersionExitZero() {
-        Run help = run("start", "--help");
+        CommandRun help = CommandRun.of("start", "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--endpoints").contains("--listen-addr").contains("--retry-delay")
                 .contains("--dial-timeout").contains("--policy").contains("--config");
-        Run version = run("--version");
+        CommandRun version = CommandRun.of("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("etcd-gateway ");
     }

@@ -75,30 +75,44 @@ public final class TrustedCertificates {
     /** An SSLContext whose real one is made on the first call that needs it. */
     private static final class LazySslContext extends SSLContext {
         LazySslContext(Supplier<SSLContext> factory) {
-            super(new LazySpi(factory), null, "TLS");
+            super(new LazySpi(new OnFirstUse<>(factory)), null, "TLS");
+        }
+    }
+
+    /** A value made on its first use, once, whichever thread asks first. */
+    private static final class OnFirstUse<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        OnFirstUse(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T made = value;
+            if (made == null) {
+                synchronized (this) {
+                    made = value;
+                    if (made == null) {
+                        made = factory.get();
+                        value = made;
+                    }
+                }
+            }
+            return made;
         }
     }
 
     private static final class LazySpi extends SSLContextSpi {
-        private final Supplier<SSLContext> factory;
-        private volatile SSLContext made;
+        private final Supplier<SSLContext> context;
 
-        LazySpi(Supplier<SSLContext> factory) {
-            this.factory = factory;
+        LazySpi(Supplier<SSLContext> context) {
+            this.context = context;
         }
 
         private SSLContext context() {
-            SSLContext context = made;
-            if (context == null) {
-                synchronized (this) {
-                    context = made;
-                    if (context == null) {
-                        context = factory.get();
-                        made = context;
-                    }
-                }
-            }
-            return context;
+            return context.get();
         }
 
         @Override
@@ -150,20 +164,10 @@ public final class TrustedCertificates {
     /** The JVM's default trust manager, made on the first check. */
     private static final class DefaultTrustOnFirstUse extends X509ExtendedTrustManager {
 
-        private volatile X509ExtendedTrustManager delegate;
+        private final Supplier<X509ExtendedTrustManager> delegate = new OnFirstUse<>(DefaultTrustOnFirstUse::loadDefault);
 
         private X509ExtendedTrustManager delegate() {
-            X509ExtendedTrustManager made = delegate;
-            if (made == null) {
-                synchronized (this) {
-                    made = delegate;
-                    if (made == null) {
-                        made = loadDefault();
-                        delegate = made;
-                    }
-                }
-            }
-            return made;
+            return delegate.get();
         }
 
         private static X509ExtendedTrustManager loadDefault() {
