@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,55 @@ class ReloadTest {
                 assertThat(cluster.indexOf(throughGateway.requireServingMember())).isIn(1, 2);
                 awaitEvent(watch, direct, key, "after-refusal");
             }
+        }
+    }
+
+    @Test
+    void thePolicyAndTheHealthChecksChangeOnReloadAndARestartOnlyChangeIsRefused() throws IOException {
+        EtcdCluster cluster = CLUSTER.cluster();
+        String endpoints = cluster.clientEndpoints().stream().map(endpoint -> "\"" + endpoint + "\"")
+                .collect(Collectors.joining(", "));
+        Path config = directory.resolve("gateway.conf");
+        Files.writeString(config, """
+                gateway.discovery.static.endpoints = [%s]
+                gateway.policy.provider = round-robin
+                gateway.transport.tcp.health.check = none
+                """.formatted(endpoints), StandardCharsets.UTF_8);
+
+        try (GatewayProcess gateway = GatewayProcess.start("--config", config.toString(), "--listen-addr", "127.0.0.1:0")) {
+            AdminEndpoint admin = gateway.admin();
+            assertThat(admin.endpoints()).extracting(node -> node.get("health").asText()).containsOnly("unchecked");
+            Etcdctl etcdctl = Etcdctl.at(gateway.listenAddress());
+            assertThat(new HashSet<>(Sessions.servingMembers(etcdctl, 6))).as("round-robin over the three").hasSize(3);
+
+            Files.writeString(config, """
+                    gateway.discovery.static.endpoints = [%s]
+                    gateway.policy.provider = random-sticky
+                    gateway.transport.tcp.health {
+                      check = http
+                      interval = 300ms
+                      timeout = 300ms
+                    }
+                    """.formatted(endpoints), StandardCharsets.UTF_8);
+            gateway.sendSighup();
+            Poll.untilTrue("the health checks to run and find every endpoint healthy", RELOAD_TIMEOUT, () -> admin.endpoints()
+                    .stream().allMatch(node -> node.get("health").asText().equals("healthy")));
+            assertThat(gateway.output()).contains("reloaded: endpoints").contains("(policy random-sticky, discovery static)");
+            assertThat(new HashSet<>(Sessions.servingMembers(etcdctl, 6))).as("random-sticky keeps to one").hasSize(1);
+
+            String output = gateway.output();
+            Files.writeString(config, """
+                    gateway.discovery.static.endpoints = [%s]
+                    gateway.policy.provider = round-robin
+                    gateway.transport.tcp.io-threads = 7
+                    """.formatted(endpoints), StandardCharsets.UTF_8);
+            gateway.sendSighup();
+            Poll.untilTrue("the gateway to refuse a change that needs a restart", RELOAD_TIMEOUT,
+                    () -> gateway.output().length() > output.length() && gateway.output().contains("cannot change while the gateway runs"));
+            assertThat(gateway.output().substring(output.length())).contains("reload refused").contains("io-threads");
+            assertThat(new HashSet<>(Sessions.servingMembers(etcdctl, 6)))
+                    .as("still random-sticky: nothing of the refused file was applied, its round-robin neither").hasSize(1);
+            assertThat(gateway.isAlive()).isTrue();
         }
     }
 
