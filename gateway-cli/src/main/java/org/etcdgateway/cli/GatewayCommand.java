@@ -146,9 +146,6 @@ abstract class GatewayCommand implements Callable<Integer> {
         if (!loaded.errors().isEmpty()) {
             return new PlanResult(null, loaded.errors().stream().map(ConfigError::message).toList());
         }
-        if (inputs.providers() == null) {
-            return new PlanResult(null, List.of());
-        }
         GatewayPlan.Result parsed = GatewayPlan.parse(loaded.config(), inputs.providers().discoveries(),
                 inputs.providers().policies(), inputs.providers().transports());
         return new PlanResult(parsed.plan(), parsed.errors().stream().map(ConfigError::message).toList());

@@ -1,14 +1,11 @@
 package org.etcdgateway.discovery.tls;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -19,7 +16,6 @@ import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * TLS that trusts exactly the CA certificates an operator gave (a {@code trusted-ca-file}), not
@@ -54,65 +50,52 @@ public final class TrustedCertificates {
      * A TLS context that checks servers against the JVM's default trust store
      * ({@code javax.net.ssl.trustStore}, else the JDK's {@code cacerts}), as
      * {@code SSLContext.getDefault()} does, with the host name verified where the client asks; but
-     * that sets up TLS, and reads that store, only when the first TLS connection is made. The
-     * JDK's HTTP client builds its TLS context when it is made, and TLS set-up with
-     * {@code cacerts} costs a tenth of a second or two of every start-up, even when every server
-     * is plain HTTP. Give the client {@link SSLParameters} of its own as well: asking the context
-     * for its defaults sets it up.
+     * that is set up, and reads that store, only when the first TLS connection is made. The JDK's
+     * HTTP client builds its TLS context when it is made, and TLS set-up with {@code cacerts}
+     * costs a tenth of a second or two of every start-up, even when every server is plain HTTP.
+     * Give the client {@link SSLParameters} of its own as well: asking the context for its
+     * defaults sets it up.
      */
     public static SSLContext sslContextTrustingTheJvmDefaultsOnFirstUse() {
-        return new LazySslContext(() -> {
-            try {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {new DefaultTrustOnFirstUse()}, null);
-                return context;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
-            }
-        });
+        return new LazySslContext();
     }
 
-    /** An SSLContext whose real one is made on the first call that needs it. */
+    /** An SSLContext whose real one, with the JVM's default trust, is made on the first call that needs it. */
     private static final class LazySslContext extends SSLContext {
-        LazySslContext(Supplier<SSLContext> factory) {
-            super(new LazySpi(new OnFirstUse<>(factory)), null, "TLS");
-        }
-    }
-
-    /** A value made on its first use, once, whichever thread asks first. */
-    private static final class OnFirstUse<T> implements Supplier<T> {
-        private final Supplier<T> factory;
-        private volatile T value;
-
-        OnFirstUse(Supplier<T> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public T get() {
-            T made = value;
-            if (made == null) {
-                synchronized (this) {
-                    made = value;
-                    if (made == null) {
-                        made = factory.get();
-                        value = made;
-                    }
-                }
-            }
-            return made;
+        LazySslContext() {
+            super(new LazySpi(), null, "TLS");
         }
     }
 
     private static final class LazySpi extends SSLContextSpi {
-        private final Supplier<SSLContext> context;
-
-        LazySpi(Supplier<SSLContext> context) {
-            this.context = context;
-        }
+        private volatile SSLContext made;
 
         private SSLContext context() {
-            return context.get();
+            SSLContext context = made;
+            if (context == null) {
+                synchronized (this) {
+                    context = made;
+                    if (context == null) {
+                        context = withDefaultTrust();
+                        made = context;
+                    }
+                }
+            }
+            return context;
+        }
+
+        /**
+         * A context of its own rather than {@code SSLContext.getDefault()}, which the JVM keeps
+         * from its first use: this one reads the trust store as it is when it is needed.
+         */
+        private static SSLContext withDefaultTrust() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, null, null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS with the JVM's default trust store: " + e.getMessage(), e);
+            }
         }
 
         @Override
@@ -158,66 +141,6 @@ public final class TrustedCertificates {
         @Override
         protected SSLParameters engineGetSupportedSSLParameters() {
             return context().getSupportedSSLParameters();
-        }
-    }
-
-    /** The JVM's default trust manager, made on the first check. */
-    private static final class DefaultTrustOnFirstUse extends X509ExtendedTrustManager {
-
-        private final Supplier<X509ExtendedTrustManager> delegate = new OnFirstUse<>(DefaultTrustOnFirstUse::loadDefault);
-
-        private X509ExtendedTrustManager delegate() {
-            return delegate.get();
-        }
-
-        private static X509ExtendedTrustManager loadDefault() {
-            try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init((KeyStore) null);
-                for (TrustManager manager : factory.getTrustManagers()) {
-                    if (manager instanceof X509ExtendedTrustManager extended) {
-                        return extended;
-                    }
-                }
-                throw new IllegalStateException("the JVM's default trust manager factory made no X.509 trust manager");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot read the JVM's default trust store: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            delegate().checkClientTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            delegate().checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            delegate().checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            delegate().checkServerTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            delegate().checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            delegate().checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return delegate().getAcceptedIssuers();
         }
     }
 }

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLException;
@@ -45,12 +44,8 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
 
     @Override
     protected void prepare(Parts parts) throws TransportException {
-        int loops = 0;
-        for (EventExecutor ignored : parts.group()) {
-            loops++;
-        }
-        connections = new UpstreamConnectionPool(parts.dialer(), new Lazy<>(HttpTransport::clientTls), parts.pool(), loops,
-                settings().maxIdleConnections());
+        connections = new UpstreamConnectionPool(parts.dialer(), new Lazy<>(HttpTransport::clientTls), parts.pool(),
+                settings().effectiveIoThreads(), settings().maxIdleConnections());
         proxy = new HttpProxy(settings(), parts.pool(), parts.picker(), connections, UUID.randomUUID().toString(),
                 new ProxyMetrics(parts.context().metrics()));
     }
