@@ -16,17 +16,20 @@ import java.util.Set;
  * @param cases           which cases to run
  * @param idleConnections client connections for the idle case
  * @param out             where the report goes
+ * @param quick           a first look: fewer warm-up slices for a fresh proxy, and no warm-up run
+ *                        without a proxy
  * @param help            print the usage and stop
  * @param commandLine     the arguments as given, for the report
  */
 record BenchOptions(Duration round, Duration warmup, int rounds, Set<String> cases, int idleConnections, Path out,
-        boolean help, String commandLine) {
+        boolean quick, boolean help, String commandLine) {
 
     static final List<String> ALL_CASES = List.of("small", "bulk", "churn", "etcd", "v2", "idle");
 
     static final String USAGE = """
             usage: scripts/bench [--quick] [--seconds N] [--rounds N] [--cases LIST] [--idle-connections N] [--out DIR]
-              --quick               1 round of 1 s per case and candidate, 2,000 idle connections: about 2.5 minutes, a first look
+              --quick               1 round of 1 s per case and candidate, shorter warm-ups, 2,000 idle connections:
+                                    about a minute after the build, a first look
               --seconds N           seconds per timed round (default 4)
               --rounds N            timed rounds per candidate, interleaved; figures are medians (default 3)
               --cases LIST          comma-separated, of: small, bulk, churn, etcd, v2, idle (default: all)
@@ -64,7 +67,7 @@ record BenchOptions(Duration round, Duration warmup, int rounds, Set<String> cas
         }
         Duration warmup = Duration.ofSeconds(quick ? 1 : 2);
         return new BenchOptions(Duration.ofSeconds(seconds), warmup, rounds, cases, idleConnections, out.toAbsolutePath(),
-                help, String.join(" ", args));
+                quick, help, String.join(" ", args));
     }
 
     boolean wants(String id) {

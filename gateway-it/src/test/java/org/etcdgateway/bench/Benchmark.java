@@ -39,7 +39,12 @@ public final class Benchmark {
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
     private static final int MIN_WARMUP_SLICES = 3;
     private static final int MAX_WARMUP_SLICES = 10;
+    private static final int QUICK_MIN_WARMUP_SLICES = 2;
+    private static final int QUICK_MAX_WARMUP_SLICES = 3;
     private static final int STEADY_PERCENT = 5;
+    /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Duration QUICK_SETTLE = Duration.ofSeconds(1);
 
     private final BenchOptions options;
     private final Path work;
@@ -50,6 +55,7 @@ public final class Benchmark {
     private final Map<Candidate, List<Double>> startups = new EnumMap<>(Candidate.class);
     private final List<String> notes = new ArrayList<>();
     private final Set<ProxyProcess> warmed = new HashSet<>();
+    private final long began = System.nanoTime();
 
     private Benchmark(BenchOptions options, Path work, Path launcher) {
         this.options = options;
@@ -78,7 +84,6 @@ public final class Benchmark {
         Path work = Files.createTempDirectory("etcd-gateway-bench-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         String startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        long began = System.nanoTime();
         Benchmark benchmark = new Benchmark(options, work, launcher);
         benchmark.run();
         List<StartupResult> startup = benchmark.startups.entrySet().stream()
@@ -89,7 +94,7 @@ public final class Benchmark {
         out.println();
         out.println(Report.summary(info, benchmark.results, benchmark.idle, startup));
         out.printf("report: %s (%s, %s); took %d s; logs in %s%n", options.out().resolve("report.md"),
-                "chart.png", "results.json", (System.nanoTime() - began) / 1_000_000_000L, work);
+                "chart.png", "results.json", benchmark.elapsedSeconds(), work);
         // jetcd's and the HTTP client's threads must not keep the JVM alive.
         System.exit(0);
     }
@@ -143,7 +148,7 @@ public final class Benchmark {
         try (NginxBackends backends = NginxBackends.start(work, connections + 64)) {
             for (Candidate candidate : List.of(Candidate.OURS_TCP, Candidate.ETCD_GATEWAY, Candidate.HAPROXY)) {
                 try (ProxyProcess proxy = startL4(candidate, backends.addresses(), connections + 64)) {
-                    idle.add(IdleCase.measure(proxy, connections));
+                    idle.add(IdleCase.measure(proxy, connections, options.quick() ? QUICK_SETTLE : SETTLE));
                     out.printf("idle %-22s %s%n", candidate.label(), describe(idle.get(idle.size() - 1)));
                 } catch (IllegalStateException e) {
                     // One proxy giving out must not cost the others' figures; the report says so.
@@ -248,13 +253,15 @@ public final class Benchmark {
      * run each; records the proxy's CPU time and peak RSS around every timed run.
      */
     private void measure(String id, String title, Map<Candidate, Target> targets, Load load) {
-        out.printf("%n== %s: %s%n", id, title);
+        out.printf("%n== %s: %s (at %d s)%n", id, title, elapsedSeconds());
         for (Map.Entry<Candidate, Target> entry : targets.entrySet()) {
             Target target = entry.getValue();
             boolean fresh = target.proxy() != null && warmed.add(target.proxy());
             if (fresh) {
                 warmUntilSteady(entry.getKey(), target, load);
-            } else {
+            } else if (target.proxy() != null || !options.quick()) {
+                // A JVM proxy's code for this case's traffic (1 MiB reads, a dial per request) may
+                // not be compiled yet; and the backends' first seconds are kept out of the rounds.
                 load.run(target.address(), options.warmup());
             }
         }
@@ -275,22 +282,29 @@ public final class Benchmark {
      * Warms a proxy fresh from its start until it runs at its steady rate: a JVM's JIT compiles
      * for a while under load, and a gateway serves for weeks, so its warm rate is the one to
      * compare. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
-     * (at least {@value #MIN_WARMUP_SLICES}, at most {@value #MAX_WARMUP_SLICES}) and prints them.
+     * (at least {@value #MIN_WARMUP_SLICES}, at most {@value #MAX_WARMUP_SLICES}; with --quick
+     * {@value #QUICK_MIN_WARMUP_SLICES} to {@value #QUICK_MAX_WARMUP_SLICES}) and prints them.
      */
     private void warmUntilSteady(Candidate candidate, Target target, Load load) {
+        int minSlices = options.quick() ? QUICK_MIN_WARMUP_SLICES : MIN_WARMUP_SLICES;
+        int maxSlices = options.quick() ? QUICK_MAX_WARMUP_SLICES : MAX_WARMUP_SLICES;
         List<String> rates = new ArrayList<>();
         double previous = 0;
         boolean steady = false;
-        for (int slice = 1; slice <= MAX_WARMUP_SLICES && !steady; slice++) {
+        for (int slice = 1; slice <= maxSlices && !steady; slice++) {
             LoadFigures figures = load.run(target.address(), options.warmup());
             double rate = figures.requests() / figures.seconds();
             rates.add(String.format("%.0f", rate));
-            steady = slice >= MIN_WARMUP_SLICES && Math.abs(rate - previous) <= previous * STEADY_PERCENT / 100.0;
+            steady = slice >= minSlices && Math.abs(rate - previous) <= previous * STEADY_PERCENT / 100.0;
             previous = rate;
         }
         note(String.format("warm-up of %s from its start, %s s slices until one is within %d%% of the one before: %s req/s%s",
                 candidate.label(), options.warmup().toSeconds(), STEADY_PERCENT, String.join(", ", rates),
-                steady ? "" : " (not steady after " + MAX_WARMUP_SLICES + ")"));
+                steady ? "" : " (not steady after " + maxSlices + ")"));
+    }
+
+    private long elapsedSeconds() {
+        return (System.nanoTime() - began) / 1_000_000_000L;
     }
 
     private Load wrk(Wrk wrk) {

@@ -11,14 +11,16 @@ final class IdleCase {
 
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PAIRS_TIMEOUT = Duration.ofSeconds(60);
-    /** Time for lazily touched pages and deferred work to show up in the resident set. */
-    private static final Duration SETTLE = Duration.ofSeconds(2);
 
     private IdleCase() {
     }
 
-    static IdleResult measure(ProxyProcess proxy, int connections) {
-        ProxyProcess.sleepMillis(SETTLE.toMillis());
+    /**
+     * @param settle time for lazily touched pages and deferred work to show up in the resident set,
+     *               before the first reading and again before the second
+     */
+    static IdleResult measure(ProxyProcess proxy, int connections, Duration settle) {
+        ProxyProcess.sleepMillis(settle.toMillis());
         long before = ProcStats.rssBytes(proxy.pid());
         int descriptorsBefore = ProcStats.openDescriptors(proxy.pid());
         try (IdleConnections held = IdleConnections.open(proxy.socketAddress(), connections, OPEN_TIMEOUT)) {
@@ -33,7 +35,7 @@ final class IdleCase {
                 }
                 ProxyProcess.sleepMillis(100);
             }
-            ProxyProcess.sleepMillis(SETTLE.toMillis());
+            ProxyProcess.sleepMillis(settle.toMillis());
             long after = ProcStats.rssBytes(proxy.pid());
             int open = held.stillOpen();
             if (open != connections) {
