@@ -29,7 +29,12 @@ final class GatewayProcess implements AutoCloseable {
      * Two cores are shared by three etcd members, the test JVM and the gateway: a serial collector
      * and C1 only keep the gateway's JVM from competing with the rest while it starts.
      */
-    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            // The gateway turns Netty's leak detection off for speed (EtcdGateway.main); here every
+            // buffer is tracked, and close() fails a test whose gateway reported a leaked one.
+            "-Dio.netty.leakDetection.level=paranoid");
+    /** How Netty's leak detector starts its report of a buffer released nowhere. */
+    private static final String LEAK_REPORT = "LEAK:";
 
     private final ChildProcess process;
     private final String listenAddress;
@@ -224,9 +229,17 @@ final class GatewayProcess implements AutoCloseable {
         return exitCode.getAsInt();
     }
 
+    /**
+     * Kills the gateway.
+     *
+     * @throws AssertionError when the gateway reported a leaked buffer
+     */
     @Override
     public void close() {
         process.close();
+        if (process.stderr().contains(LEAK_REPORT) || process.stdout().contains(LEAK_REPORT)) {
+            throw new AssertionError("the gateway leaked a buffer\n" + output());
+        }
     }
 
     private static String describe(ChildProcess process) {
