@@ -123,11 +123,13 @@ class ReloadTest {
                     gateway.discovery.static.endpoints = [%s]
                     gateway.policy.provider = round-robin
                     gateway.transport.tcp.io-threads = 7
+                    gateway.transport.tcp.io-engine = nio
                     """.formatted(endpoints), StandardCharsets.UTF_8);
             gateway.sendSighup();
             Poll.untilTrue("the gateway to refuse a change that needs a restart", RELOAD_TIMEOUT,
                     () -> gateway.output().length() > output.length() && gateway.output().contains("cannot change while the gateway runs"));
-            assertThat(gateway.output().substring(output.length())).contains("reload refused").contains("io-threads");
+            assertThat(gateway.output().substring(output.length())).contains("reload refused").contains("io-threads")
+                    .contains("io-engine (auto -> nio)");
             assertThat(new HashSet<>(Sessions.servingMembers(etcdctl, 6)))
                     .as("still random-sticky: nothing of the refused file was applied, its round-robin neither").hasSize(1);
             assertThat(gateway.isAlive()).isTrue();

@@ -197,6 +197,9 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
         if (running.ioThreads() != next.ioThreads()) {
             changed.add("io-threads (" + running.ioThreads() + " -> " + next.ioThreads() + ")");
         }
+        if (!running.ioEngine().equals(next.ioEngine())) {
+            changed.add("io-engine (" + running.ioEngine() + " -> " + next.ioEngine() + ")");
+        }
         changed.addAll(restartOnly(running, next));
         if (!changed.isEmpty()) {
             nextContext.discovery().close();

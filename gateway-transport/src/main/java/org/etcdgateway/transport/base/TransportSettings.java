@@ -14,6 +14,9 @@ public interface TransportSettings {
     /** Network threads; 0 means one per available processor. */
     int ioThreads();
 
+    /** The I/O engine: {@code auto} (the fastest this machine runs) or one of {@code IoRuntime.ENGINES}. */
+    String ioEngine();
+
     /** How long a dial to an endpoint may take before the next one is tried. */
     Duration dialTimeout();
 

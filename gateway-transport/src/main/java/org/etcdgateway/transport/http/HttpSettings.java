@@ -21,15 +21,25 @@ import org.etcdgateway.transport.health.HealthSettings;
  * @param maxIdleConnections keep-alive connections kept open per endpoint between requests; 0 closes each after its response
  * @param drainTimeout    how long requests in flight may run on after a stop
  * @param ioThreads       network threads; 0 means one per available processor
+ * @param ioEngine        the I/O engine: auto, io_uring, epoll or nio
  * @param health          how the endpoints' health is checked
  */
 public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait,
                            Duration dialTimeout, Duration writeTimeout, Duration readTimeout,
                            int maxRequestBody, int maxIdleConnections, Duration drainTimeout, int ioThreads,
-                           HealthSettings health)
+                           String ioEngine, HealthSettings health)
         implements TransportSettings {
 
+    /** With the fastest I/O engine this machine runs. */
+    public HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait, Duration dialTimeout,
+                        Duration writeTimeout, Duration readTimeout, int maxRequestBody, int maxIdleConnections,
+                        Duration drainTimeout, int ioThreads, HealthSettings health) {
+        this(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout, maxRequestBody,
+                maxIdleConnections, drainTimeout, ioThreads, "auto", health);
+    }
+
     public HttpSettings {
+        Objects.requireNonNull(ioEngine, "ioEngine");
         listenAddresses = List.copyOf(listenAddresses);
         if (listenAddresses.isEmpty()) {
             throw new IllegalArgumentException("listenAddresses: [] (expected: at least one address)");

@@ -35,7 +35,7 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
     private HttpProxy proxy;
 
     HttpTransport(HttpSettings settings, TransportContext context) {
-        this(settings, context, IoRuntime.best());
+        this(settings, context, IoRuntime.named(settings.ioEngine()));
     }
 
     HttpTransport(HttpSettings settings, TransportContext context, IoRuntime io) {

@@ -15,6 +15,7 @@ import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.api.transport.TransportProvider;
 import org.etcdgateway.transport.health.HealthSettings;
+import org.etcdgateway.transport.io.IoRuntime;
 
 /**
  * {@code http}: etcd's v2 proxy ({@code etcd --proxy on|readonly}), an HTTP/1.1 reverse proxy
@@ -61,10 +62,12 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
         int maxIdleConnections = settings.integer("max-idle-connections", 0, 100_000);
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
+        String ioEngine = settings.string("io-engine");
+        IoRuntime.problemWith(ioEngine).ifPresent(expected -> settings.error("io-engine", ioEngine, expected));
         HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
         return new HttpSettings(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout,
-                maxRequestBody, maxIdleConnections, drainTimeout, ioThreads, health);
+                maxRequestBody, maxIdleConnections, drainTimeout, ioThreads, ioEngine, health);
     }
 
     /** The address of an {@code http://host:port} URL (an optional trailing {@code /} allowed), or empty. */

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,16 +12,17 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.etcdgateway.api.HostAndPort;
 
 /**
  * One listen address, accepted on by every event loop.
  *
- * <p>With native epoll each loop has a socket of its own on the address, bound with
+ * <p>With io_uring or native epoll each loop has a socket of its own on the address, bound with
  * {@code SO_REUSEPORT}: the kernel spreads new connections over them, and each loop registers what
  * it accepts on itself. No connection is handed from an accepting thread to another, which saves
  * a queue hand-off and a wake-up per connection (on 2 cores the difference stayed within the
- * benchmark's noise). Elsewhere one socket accepts for all loops.
+ * benchmark's noise). With NIO one socket accepts for all loops.
  *
  * <p>It is bound before it accepts: connections wait in the backlog until {@link #accept()}, so
  * that none arrives before the transport knows an endpoint to send it to.
@@ -57,7 +57,8 @@ public final class Listener {
         ServerBootstrap notYetAccepting = template.clone()
                 .channelFactory(() -> io.newServerSocketChannel(resolved.getAddress()))
                 .option(ChannelOption.AUTO_READ, false);
-        if (!io.isEpoll()) {
+        Optional<ChannelOption<Boolean>> reusePort = io.reusePortOption();
+        if (reusePort.isEmpty()) {
             return new Listener(List.of(notYetAccepting.group(group).bind(resolved).syncUninterruptibly().channel()));
         }
         if (address.port() != 0) {
@@ -69,7 +70,7 @@ public final class Listener {
             for (EventExecutor executor : group) {
                 Channel socket = notYetAccepting.clone()
                         .group((EventLoop) executor)
-                        .option(EpollChannelOption.SO_REUSEPORT, true)
+                        .option(reusePort.get(), true)
                         .bind(resolved.getAddress(), port)
                         .syncUninterruptibly().channel();
                 sockets.add(socket);

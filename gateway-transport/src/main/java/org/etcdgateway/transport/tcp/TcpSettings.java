@@ -15,12 +15,21 @@ import org.etcdgateway.transport.health.HealthSettings;
  * @param retryDelay    how long a failed endpoint waits before it is dialled again
  * @param drainTimeout  how long open connections may run on after a stop
  * @param ioThreads     network threads; 0 means one per available processor
+ * @param ioEngine      the I/O engine: auto, io_uring, epoll or nio
  * @param health        how the endpoints' health is checked
  */
 public record TcpSettings(HostAndPort listenAddress, Duration dialTimeout, Duration retryDelay,
-                          Duration drainTimeout, int ioThreads, HealthSettings health) implements TransportSettings {
+                          Duration drainTimeout, int ioThreads, String ioEngine, HealthSettings health)
+        implements TransportSettings {
+
+    /** With the fastest I/O engine this machine runs. */
+    public TcpSettings(HostAndPort listenAddress, Duration dialTimeout, Duration retryDelay, Duration drainTimeout,
+                       int ioThreads, HealthSettings health) {
+        this(listenAddress, dialTimeout, retryDelay, drainTimeout, ioThreads, "auto", health);
+    }
 
     public TcpSettings {
+        Objects.requireNonNull(ioEngine, "ioEngine");
         Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(dialTimeout, "dialTimeout");
         Objects.requireNonNull(retryDelay, "retryDelay");

@@ -21,7 +21,7 @@ final class TcpTransport extends NettyTransport<TcpSettings> {
     private TcpRelay relay;
 
     TcpTransport(TcpSettings settings, TransportContext context) {
-        this(settings, context, IoRuntime.best());
+        this(settings, context, IoRuntime.named(settings.ioEngine()));
     }
 
     TcpTransport(TcpSettings settings, TransportContext context, IoRuntime io) {

@@ -10,6 +10,7 @@ import org.etcdgateway.api.transport.TransportContext;
 import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.api.transport.TransportProvider;
 import org.etcdgateway.transport.health.HealthSettings;
+import org.etcdgateway.transport.io.IoRuntime;
 
 /** {@code tcp}: the L4 gateway. Bytes in, bytes out, to the endpoint the policy picks. */
 public final class TcpTransportProvider implements TransportProvider<TcpSettings> {
@@ -39,9 +40,11 @@ public final class TcpTransportProvider implements TransportProvider<TcpSettings
         Duration retryDelay = settings.positiveDuration("retry-delay");
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
+        String ioEngine = settings.string("io-engine");
+        IoRuntime.problemWith(ioEngine).ifPresent(expected -> settings.error("io-engine", ioEngine, expected));
         HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
-        return new TcpSettings(listenAddress, dialTimeout, retryDelay, drainTimeout, ioThreads, health);
+        return new TcpSettings(listenAddress, dialTimeout, retryDelay, drainTimeout, ioThreads, ioEngine, health);
     }
 
     @Override

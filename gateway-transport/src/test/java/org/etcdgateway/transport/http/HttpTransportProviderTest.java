@@ -38,6 +38,14 @@ class HttpTransportProviderTest {
         assertThat(settings.maxRequestBody()).isEqualTo(16 * 1024 * 1024);
         assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.ioThreads()).isZero();
+        assertThat(settings.ioEngine()).isEqualTo("auto");
+    }
+
+    @Test
+    void takesEachIoEngineThisMachineRuns() throws Exception {
+        for (String engine : List.of("auto", "io_uring", "epoll", "nio")) {
+            assertThat(parse("io-engine = " + engine).ioEngine()).isEqualTo(engine);
+        }
     }
 
     @Test
@@ -70,10 +78,11 @@ class HttpTransportProviderTest {
                 read-timeout = "-5ms"
                 max-request-body = "lots"
                 io-threads = -1
+                io-engine = kqueue
                 """))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
                     List<String> messages = e.errors().stream().map(ConfigError::message).toList();
-                    assertThat(messages).hasSize(9);
+                    assertThat(messages).hasSize(10);
                     assertThat(messages).anySatisfy(message -> assertThat(message)
                             .contains(PATH + ".listen-client-urls: \"https://127.0.0.1:2379\"")
                             .contains("TLS listening (https://) is not supported yet"));
@@ -86,6 +95,8 @@ class HttpTransportProviderTest {
                     assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".read-timeout"));
                     assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".max-request-body: \"lots\""));
                     assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".io-threads"));
+                    assertThat(messages).anySatisfy(message -> assertThat(message)
+                            .contains(PATH + ".io-engine: \"kqueue\" (expected: auto (the fastest this machine runs) or one of io_uring, epoll, nio)"));
                 });
     }
 

@@ -47,8 +47,9 @@ class HttpTransportTest {
         }
     }
 
+    /** Every engine the gateway may run on: io_uring, and epoll and NIO where the kernel allows less. */
     static Stream<IoRuntime> runtimes() {
-        return Stream.of(IoRuntime.best(), IoRuntime.nio());
+        return IoRuntime.ENGINES.stream().map(IoRuntime::named);
     }
 
     @Test
