@@ -141,11 +141,10 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
             throw e;
         }
 
-        ServerBootstrap server = new ServerBootstrap()
+        ServerBootstrap server = io.keepAliveOnAccepted(new ServerBootstrap())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // TCP_NODELAY is on in every accepted Netty socket already.
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {

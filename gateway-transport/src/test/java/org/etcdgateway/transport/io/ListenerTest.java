@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import org.etcdgateway.api.HostAndPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ListenerTest {
 
@@ -123,6 +126,31 @@ class ListenerTest {
             acceptingLoops.add(loops[0]);
         }
         assertThat(acceptingLoops).hasSize(1);
+        listener.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void everyAcceptedConnectionSendsKeepAliveProbes(String engine) throws Exception {
+        IoRuntime io = IoRuntime.named(engine);
+        group = io.newEventLoopGroup(2, "listener-test");
+        BlockingQueue<Boolean> keepAlive = new LinkedBlockingQueue<>();
+        ServerBootstrap server = io.keepAliveOnAccepted(new ServerBootstrap())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        // Read from the kernel (getsockopt), not from Netty's memory of what it set.
+                        keepAlive.add(channel.config().getOption(ChannelOption.SO_KEEPALIVE));
+                    }
+                });
+        Listener listener = Listener.bind(io, group, server, HostAndPort.parse("127.0.0.1:0"));
+        listener.accept();
+
+        connect(listener.localAddress(), 4);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(keepAlive.poll(5, TimeUnit.SECONDS)).as("SO_KEEPALIVE of accepted connection %d", i).isTrue();
+        }
         listener.close();
     }
 
