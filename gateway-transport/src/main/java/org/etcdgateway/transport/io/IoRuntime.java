@@ -56,10 +56,14 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
                  Class<? extends SocketChannel> socketChannelType,
                  Class<? extends DatagramChannel> datagramChannelType) {
 
-    /** {@code SO_KEEPALIVE} set as a raw option: Netty's own is for connected sockets only. Linux's SOL_SOCKET is 1, SO_KEEPALIVE 9. */
-    private static final IntegerUnixChannelOption LISTENER_KEEPALIVE = new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
+    /**
+     * {@code SO_KEEPALIVE} as a raw socket option, which a listening socket takes too (Netty's own
+     * is for connected sockets only): level {@code SOL_SOCKET} (1), option 9, on Linux.
+     */
+    private static final IntegerUnixChannelOption LISTENER_KEEPALIVE =
+            new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
 
-    /** The engine a transport's {@code io-engine = auto} means: the first of these the kernel allows. */
+    /** The engines, fastest first; {@code io-engine = auto} means the first this machine runs. */
     public static final List<String> ENGINES = List.of("io_uring", "epoll", "nio");
 
     /** io_uring when the kernel allows it, else native epoll when Netty can load it, else NIO. */
@@ -74,9 +78,11 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
     }
 
     /**
-     * The engine named {@code name} ({@code auto} or one of {@link #ENGINES}).
+     * The engine named {@code name} ({@code auto} or one of {@link #ENGINES}). The settings
+     * parsers report an engine this machine cannot run first ({@link #problemWith}).
      *
-     * @throws IllegalStateException naming the engine and why this machine cannot run it
+     * @throws IllegalArgumentException for a name that is no engine
+     * @throws UnsatisfiedLinkError     naming why this machine cannot run a native engine
      */
     public static IoRuntime named(String name) {
         return switch (name) {
@@ -90,7 +96,8 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
                 yield epoll();
             }
             case "nio" -> nio();
-            default -> throw new IllegalArgumentException("no I/O engine named '" + name + "'; expected auto or one of " + ENGINES);
+            default -> throw new IllegalArgumentException(
+                    "no I/O engine named '" + name + "'; expected auto or one of " + ENGINES);
         };
     }
 
@@ -108,7 +115,8 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
             default -> null;
         };
         return cause == null ? Optional.empty()
-                : Optional.of("an engine this machine runs, or auto; " + name + " is not available here (" + cause + ")");
+                : Optional.of("an engine this machine runs, or auto; " + name + " is not available here ("
+                        + cause + ")");
     }
 
     private static IoRuntime ioUring() {
