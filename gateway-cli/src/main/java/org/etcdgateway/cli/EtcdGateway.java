@@ -29,7 +29,7 @@ public final class EtcdGateway implements Runnable {
      * (in {@code JAVA_OPTS}). Both are read once, when Netty's classes first load.
      * <ul>
      *   <li>No leak detection: recording where a sample of buffers went cost 5% of the CPU per
-     *       relayed request (scripts/bench); the integration tests turn it up to every buffer.
+     *       relayed request (README, Performance); the integration tests track every buffer.
      *   <li>No JFR events for buffers: the first allocation would set up the JVM's flight
      *       recorder, which kept the first client waiting 130 ms after the ready line.
      * </ul>
