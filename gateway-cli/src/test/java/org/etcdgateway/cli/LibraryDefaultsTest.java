@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
-class NettyDefaultsTest {
+class LibraryDefaultsTest {
 
     @Test
-    void leakDetectionAndBufferEventsAreOffWhenNothingSaysOtherwise() {
+    void leakDetectionBufferEventsAndGuiceBytecodeAreOffWhenNothingSaysOtherwise() {
         Properties properties = new Properties();
 
-        EtcdGateway.applyNettyDefaults(properties);
+        EtcdGateway.applyLibraryDefaults(properties);
 
         assertThat(properties).containsEntry("io.netty.leakDetection.level", "disabled")
-                .containsEntry("io.netty.jfr.enabled", "false");
+                .containsEntry("io.netty.jfr.enabled", "false")
+                .containsEntry("guice_bytecode_gen_option", "DISABLED");
     }
 
     @Test
@@ -23,7 +24,7 @@ class NettyDefaultsTest {
         properties.setProperty("io.netty.leakDetection.level", "paranoid");
         properties.setProperty("io.netty.jfr.enabled", "true");
 
-        EtcdGateway.applyNettyDefaults(properties);
+        EtcdGateway.applyLibraryDefaults(properties);
 
         assertThat(properties).containsEntry("io.netty.leakDetection.level", "paranoid")
                 .containsEntry("io.netty.jfr.enabled", "true");
