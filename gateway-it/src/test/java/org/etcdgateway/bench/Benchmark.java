@@ -44,7 +44,7 @@ public final class Benchmark {
     private static final int STEADY_PERCENT = 5;
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
-    private static final Duration QUICK_SETTLE = Duration.ofSeconds(1);
+    private static final Duration QUICK_SETTLE = Duration.ofMillis(500);
 
     private final BenchOptions options;
     private final Path work;
@@ -259,7 +259,7 @@ public final class Benchmark {
             boolean fresh = target.proxy() != null && warmed.add(target.proxy());
             if (fresh) {
                 warmUntilSteady(entry.getKey(), target, load);
-            } else if (target.proxy() != null || !options.quick()) {
+            } else if (!options.quick() || target.proxy() != null && !load.warmsItself()) {
                 // A JVM proxy's code for this case's traffic (1 MiB reads, a dial per request) may
                 // not be compiled yet; and the backends' first seconds are kept out of the rounds.
                 load.run(target.address(), options.warmup());
@@ -313,8 +313,19 @@ public final class Benchmark {
     }
 
     private static Load jetcd(JetcdLoad.Operation operation) {
-        // Each run has a client of its own: a short warm-up keeps its connection set-up out of the window.
-        return (address, duration) -> JetcdLoad.run(address, operation, JETCD_IN_FLIGHT, JETCD_CLIENT_WARMUP, duration);
+        // Each run has a client of its own: a short warm-up keeps its connection set-up out of the
+        // window, and the proxies have relayed gRPC just before, in the case before this one.
+        return new Load() {
+            @Override
+            public LoadFigures run(String address, Duration duration) {
+                return JetcdLoad.run(address, operation, JETCD_IN_FLIGHT, JETCD_CLIENT_WARMUP, duration);
+            }
+
+            @Override
+            public boolean warmsItself() {
+                return true;
+            }
+        };
     }
 
     private static void v2Put(String member, String path, String form) {
@@ -350,6 +361,14 @@ public final class Benchmark {
     @FunctionalInterface
     interface Load {
         LoadFigures run(String address, Duration duration);
+
+        /**
+         * Whether each run warms up before its window opens, so that --quick may leave out the
+         * warm-up run of a proxy an earlier case has warmed already.
+         */
+        default boolean warmsItself() {
+            return false;
+        }
     }
 
     /** Where a candidate's traffic goes: a proxy to measure, or straight to a backend. */
