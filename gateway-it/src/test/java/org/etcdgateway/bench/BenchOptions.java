@@ -28,7 +28,7 @@ record BenchOptions(Duration round, Duration warmup, int rounds, Set<String> cas
 
     static final String USAGE = """
             usage: scripts/bench [--quick] [--seconds N] [--rounds N] [--cases LIST] [--idle-connections N] [--out DIR]
-              --quick               1 round of 1 s per case and candidate, shorter warm-ups, 1,000 idle connections:
+              --quick               1 round of 1 s per case and candidate, shorter warm-ups, 2,000 idle connections:
                                     about a minute after the build, a first look
               --seconds N           seconds per timed round (default 4)
               --rounds N            timed rounds per candidate, interleaved; figures are medians (default 3)
@@ -63,7 +63,7 @@ record BenchOptions(Duration round, Duration warmup, int rounds, Set<String> cas
             boolean explicitIdle = Arrays.asList(args).contains("--idle-connections");
             seconds = explicitSeconds ? seconds : 1;
             rounds = explicitRounds ? rounds : 1;
-            idleConnections = explicitIdle ? idleConnections : 1_000;
+            idleConnections = explicitIdle ? idleConnections : 2_000;
         }
         Duration warmup = Duration.ofSeconds(quick ? 1 : 2);
         return new BenchOptions(Duration.ofSeconds(seconds), warmup, rounds, cases, idleConnections, out.toAbsolutePath(),

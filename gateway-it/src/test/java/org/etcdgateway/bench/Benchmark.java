@@ -44,7 +44,7 @@ public final class Benchmark {
     private static final int STEADY_PERCENT = 5;
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
-    private static final Duration QUICK_SETTLE = Duration.ofMillis(500);
+    private static final Duration QUICK_SETTLE = Duration.ofSeconds(1);
 
     private final BenchOptions options;
     private final Path work;
