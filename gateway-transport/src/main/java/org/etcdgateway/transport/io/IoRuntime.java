@@ -33,6 +33,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,10 +52,44 @@ import org.slf4j.Logger;
  * Netty's default is a dual-stack IPv6 socket with IPv4-mapped addresses, which costs an extra
  * system call per connection and the kernel's longer IPv6 path for what is IPv4 traffic.
  */
-public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
+public record IoRuntime(Engine engine, IoHandlerFactory ioHandlerFactory,
                  Class<? extends ServerSocketChannel> serverChannelType,
                  Class<? extends SocketChannel> socketChannelType,
                  Class<? extends DatagramChannel> datagramChannelType) {
+
+    /** The I/O engines, fastest first; {@code io-engine = auto} means the first this machine runs. */
+    public enum Engine {
+        IO_URING("io_uring"),
+        EPOLL("epoll"),
+        NIO("nio");
+
+        private final String configName;
+
+        Engine(String configName) {
+            this.configName = configName;
+        }
+
+        /** How {@code io-engine} names it. */
+        public String configName() {
+            return configName;
+        }
+
+        /** Why this machine cannot run it, or null when it can. */
+        Throwable unavailabilityCause() {
+            return switch (this) {
+                case IO_URING -> IoUring.unavailabilityCause();
+                case EPOLL -> Epoll.unavailabilityCause();
+                case NIO -> null;
+            };
+        }
+
+        static Optional<Engine> named(String configName) {
+            return Arrays.stream(values()).filter(engine -> engine.configName.equals(configName)).findFirst();
+        }
+    }
+
+    /** The engines' names for {@code io-engine}, fastest first. */
+    public static final List<String> ENGINES = Arrays.stream(Engine.values()).map(Engine::configName).toList();
 
     /**
      * {@code SO_KEEPALIVE} as a raw socket option, which a listening socket takes too (Netty's own
@@ -63,42 +98,31 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
     private static final IntegerUnixChannelOption LISTENER_KEEPALIVE =
             new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
 
-    /** The engines, fastest first; {@code io-engine = auto} means the first this machine runs. */
-    public static final List<String> ENGINES = List.of("io_uring", "epoll", "nio");
-
     /** io_uring when the kernel allows it, else native epoll when Netty can load it, else NIO. */
     public static IoRuntime best() {
-        if (IoUring.isAvailable()) {
-            return ioUring();
-        }
-        if (Epoll.isAvailable()) {
-            return epoll();
-        }
-        return nio();
+        return of(Arrays.stream(Engine.values()).filter(engine -> engine.unavailabilityCause() == null)
+                .findFirst().orElse(Engine.NIO));
     }
 
     /**
      * The engine named {@code name} ({@code auto} or one of {@link #ENGINES}). The settings
-     * parsers report an engine this machine cannot run first ({@link #problemWith}).
+     * parsers report a name that is no engine, or one this machine cannot run, first
+     * ({@link #problemWith}).
      *
      * @throws IllegalArgumentException for a name that is no engine
-     * @throws UnsatisfiedLinkError     naming why this machine cannot run a native engine
+     * @throws IllegalStateException    naming why this machine cannot run the engine
      */
     public static IoRuntime named(String name) {
-        return switch (name) {
-            case "auto" -> best();
-            case "io_uring" -> {
-                IoUring.ensureAvailability();
-                yield ioUring();
-            }
-            case "epoll" -> {
-                Epoll.ensureAvailability();
-                yield epoll();
-            }
-            case "nio" -> nio();
-            default -> throw new IllegalArgumentException(
-                    "no I/O engine named '" + name + "'; expected auto or one of " + ENGINES);
-        };
+        if (name.equals("auto")) {
+            return best();
+        }
+        Engine engine = Engine.named(name).orElseThrow(() -> new IllegalArgumentException(
+                "no I/O engine named '" + name + "'; expected auto or one of " + ENGINES));
+        Throwable cause = engine.unavailabilityCause();
+        if (cause != null) {
+            throw new IllegalStateException(name + " is not available here: " + cause, cause);
+        }
+        return of(engine);
     }
 
     /**
@@ -106,49 +130,51 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
      * empty when this machine can run it.
      */
     public static Optional<String> problemWith(String name) {
-        if (!name.equals("auto") && !ENGINES.contains(name)) {
+        if (name.equals("auto")) {
+            return Optional.empty();
+        }
+        Optional<Engine> engine = Engine.named(name);
+        if (engine.isEmpty()) {
             return Optional.of("auto (the fastest this machine runs) or one of " + String.join(", ", ENGINES));
         }
-        Throwable cause = switch (name) {
-            case "io_uring" -> IoUring.unavailabilityCause();
-            case "epoll" -> Epoll.unavailabilityCause();
-            default -> null;
-        };
+        Throwable cause = engine.get().unavailabilityCause();
         return cause == null ? Optional.empty()
                 : Optional.of("an engine this machine runs, or auto; " + name + " is not available here ("
                         + cause + ")");
     }
 
-    private static IoRuntime ioUring() {
-        return new IoRuntime("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-                IoUringSocketChannel.class, IoUringDatagramChannel.class);
-    }
-
-    private static IoRuntime epoll() {
-        return new IoRuntime("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                EpollSocketChannel.class, EpollDatagramChannel.class);
-    }
-
     /** NIO, which works everywhere. */
     public static IoRuntime nio() {
-        return new IoRuntime("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                NioSocketChannel.class, NioDatagramChannel.class);
+        return of(Engine.NIO);
     }
 
-    /** Says, at start-up, which engine runs, and why not io_uring when it is another. */
+    private static IoRuntime of(Engine engine) {
+        return switch (engine) {
+            case IO_URING -> new IoRuntime(engine, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
+                    IoUringSocketChannel.class, IoUringDatagramChannel.class);
+            case EPOLL -> new IoRuntime(engine, EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                    EpollSocketChannel.class, EpollDatagramChannel.class);
+            case NIO -> new IoRuntime(engine, NioIoHandler.newFactory(), NioServerSocketChannel.class,
+                    NioSocketChannel.class, NioDatagramChannel.class);
+        };
+    }
+
+    /** The engine's name, as {@code io-engine} names it. */
+    public String name() {
+        return engine.configName();
+    }
+
+    /** Says, at start-up, which engine runs, and why not a faster one. */
     public void logChoice(Logger log) {
-        if (name.equals("io_uring")) {
-            log.info("using io_uring");
+        List<Engine> faster = Arrays.stream(Engine.values()).filter(other -> other.ordinal() < engine.ordinal()).toList();
+        if (faster.stream().anyMatch(other -> other.unavailabilityCause() == null)) {
+            log.info("using {}, as io-engine asks", name());
             return;
         }
-        Throwable ioUring = IoUring.unavailabilityCause();
-        if (name.equals("epoll")) {
-            log.info("using epoll{}", ioUring == null ? "" : ": io_uring is not available here (" + ioUring + ")");
-            return;
-        }
-        Throwable epoll = Epoll.unavailabilityCause();
-        log.info("using NIO{}", epoll == null ? "" : ": native epoll is not available here (" + epoll + ")"
-                + (ioUring == null ? "" : ", nor io_uring (" + ioUring + ")"));
+        List<String> why = faster.stream()
+                .map(other -> other.configName() + " is not available here (" + other.unavailabilityCause() + ")")
+                .toList();
+        log.info("using {}{}", name(), why.isEmpty() ? "" : ": " + String.join(", ", why));
     }
 
     /** A DNS resolver per event loop that honours record TTLs, on this runtime's channel types. */
@@ -174,20 +200,20 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
     /** A new, unregistered socket channel of the family of {@code address}. */
     public SocketChannel newSocketChannel(InetAddress address) {
         SocketProtocolFamily family = familyOf(address);
-        return switch (name) {
-            case "io_uring" -> new IoUringSocketChannel();
-            case "epoll" -> new EpollSocketChannel(family);
-            default -> new NioSocketChannel(SelectorProvider.provider(), family);
+        return switch (engine) {
+            case IO_URING -> new IoUringSocketChannel();
+            case EPOLL -> new EpollSocketChannel(family);
+            case NIO -> new NioSocketChannel(SelectorProvider.provider(), family);
         };
     }
 
     /** A new, unbound listening channel of the family of {@code address}. */
     public ServerSocketChannel newServerSocketChannel(InetAddress address) {
         SocketProtocolFamily family = familyOf(address);
-        return switch (name) {
-            case "io_uring" -> new IoUringServerSocketChannel();
-            case "epoll" -> new EpollServerSocketChannel(family);
-            default -> new NioServerSocketChannel(SelectorProvider.provider(), family);
+        return switch (engine) {
+            case IO_URING -> new IoUringServerSocketChannel();
+            case EPOLL -> new EpollServerSocketChannel(family);
+            case NIO -> new NioServerSocketChannel(SelectorProvider.provider(), family);
         };
     }
 
@@ -208,10 +234,10 @@ public record IoRuntime(String name, IoHandlerFactory ioHandlerFactory,
      * ({@code SO_REUSEPORT}), or empty where the engine has none (NIO).
      */
     public Optional<ChannelOption<Boolean>> reusePortOption() {
-        return switch (name) {
-            case "io_uring" -> Optional.of(IoUringChannelOption.SO_REUSEPORT);
-            case "epoll" -> Optional.of(EpollChannelOption.SO_REUSEPORT);
-            default -> Optional.empty();
+        return switch (engine) {
+            case IO_URING -> Optional.of(IoUringChannelOption.SO_REUSEPORT);
+            case EPOLL -> Optional.of(EpollChannelOption.SO_REUSEPORT);
+            case NIO -> Optional.empty();
         };
     }
 
