@@ -53,7 +53,6 @@ import org.slf4j.Logger;
  * system call per connection and the kernel's longer IPv6 path for what is IPv4 traffic.
  */
 public record IoRuntime(Engine engine, IoHandlerFactory ioHandlerFactory,
-                 Class<? extends ServerSocketChannel> serverChannelType,
                  Class<? extends SocketChannel> socketChannelType,
                  Class<? extends DatagramChannel> datagramChannelType) {
 
@@ -150,12 +149,12 @@ public record IoRuntime(Engine engine, IoHandlerFactory ioHandlerFactory,
 
     private static IoRuntime of(Engine engine) {
         return switch (engine) {
-            case IO_URING -> new IoRuntime(engine, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-                    IoUringSocketChannel.class, IoUringDatagramChannel.class);
-            case EPOLL -> new IoRuntime(engine, EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class, EpollDatagramChannel.class);
-            case NIO -> new IoRuntime(engine, NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                    NioSocketChannel.class, NioDatagramChannel.class);
+            case IO_URING -> new IoRuntime(engine, IoUringIoHandler.newFactory(), IoUringSocketChannel.class,
+                    IoUringDatagramChannel.class);
+            case EPOLL -> new IoRuntime(engine, EpollIoHandler.newFactory(), EpollSocketChannel.class,
+                    EpollDatagramChannel.class);
+            case NIO -> new IoRuntime(engine, NioIoHandler.newFactory(), NioSocketChannel.class,
+                    NioDatagramChannel.class);
         };
     }
 
