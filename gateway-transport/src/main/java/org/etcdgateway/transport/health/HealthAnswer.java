@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * How etcd's answer to {@code GET /health} reads. etcd 3.4 answers {@code 200 {"health":"true"}}
@@ -14,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class HealthAnswer {
 
-    /** Enough of a body to tell what it is, short enough for a log line. */
-    private static final int EXCERPT_CHARACTERS = 200;
     /**
      * A streaming parser, not a tree mapper: the first check runs on an event loop that is
      * serving clients, and setting up Jackson's data binding there cost tens of milliseconds.
@@ -35,7 +32,7 @@ final class HealthAnswer {
      * {"health":"false","reason":"RAFT NO LEADER"}}.
      */
     static HealthResult judge(int status, byte[] body) {
-        String reason = "GET /health answered " + status + excerpt(body);
+        String reason = "GET /health answered " + status + OneShotGet.excerpt(body);
         return status == 200 && saysHealthy(body) ? HealthResult.healthy(reason) : HealthResult.unhealthy(reason);
     }
 
@@ -61,14 +58,5 @@ final class HealthAnswer {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** {@code : <the body's start, on one line>}, or {@code  with an empty body}. */
-    private static String excerpt(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}+", " ").strip();
-        if (text.isEmpty()) {
-            return " with an empty body";
-        }
-        return ": " + (text.length() > EXCERPT_CHARACTERS ? text.substring(0, EXCERPT_CHARACTERS) + "..." : text);
     }
 }

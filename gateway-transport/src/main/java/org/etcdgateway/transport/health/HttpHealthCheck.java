@@ -1,25 +1,14 @@
 package org.etcdgateway.transport.health;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.etcdgateway.api.Endpoint;
-import org.etcdgateway.transport.io.Dialer;
 import org.etcdgateway.transport.io.IoRuntime;
-import org.etcdgateway.transport.io.Lazy;
 
 /**
  * {@code http}: asks the member's own {@code GET /health}, over HTTPS when the endpoint is
@@ -28,10 +17,8 @@ import org.etcdgateway.transport.io.Lazy;
  * hung times out, and one without a leader or with an alarm (such as {@code NOSPACE}) answers
  * {@code {"health":"false"}}, so all of these leave rotation.
  *
- * <p>One check is one connection: connect, TLS handshake, request, answer, all within the
- * timeout, and the connection is closed whatever the outcome. The request is {@code GET /health
- * HTTP/1.1} with {@code Host} and {@code Connection: close}; an answer body larger than
- * {@value #MAX_BODY_BYTES} bytes fails the check.
+ * <p>One check is one {@link OneShotGet}: a connection of its own, closed whatever the outcome,
+ * and the whole exchange within the timeout; an answer body larger than 64 KiB fails the check.
  *
  * <p>TLS: by default any server certificate is accepted, and none is checked against the
  * endpoint's name. The check sends nothing secret and only reads whether the member says it is
@@ -44,14 +31,7 @@ import org.etcdgateway.transport.io.Lazy;
  */
 public final class HttpHealthCheck implements HealthCheck {
 
-    /** etcd's answer is a few dozen bytes; anything far larger is not etcd. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
-
-    private final EventLoopGroup group;
-    private final Dialer dialer;
-    private final Duration timeout;
-    /** Made when a secure endpoint is first checked: Netty's TLS set-up reads the JDK's trust store, a quarter second at start-up. */
-    private final Supplier<SslContext> tls;
+    private final OneShotGet get;
 
     /**
      * With a TLS client that accepts any server certificate, as the class describes.
@@ -62,12 +42,12 @@ public final class HttpHealthCheck implements HealthCheck {
      * @param timeout  how long a check may take, connect to answer, more than 0
      */
     public HttpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout) {
-        this(io, group, resolver, timeout, new Lazy<>(HttpHealthCheck::trustingAnyCertificate));
+        this.get = new OneShotGet(io, group, resolver, timeout, OneShotGet.trustingAnyCertificate());
     }
 
     /** With {@code tls} for secure endpoints: a client context, for example one with a client certificate. */
     public HttpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout, SslContext tls) {
-        this(io, group, resolver, timeout, client(tls));
+        this.get = new OneShotGet(io, group, resolver, timeout, client(tls));
     }
 
     private static Supplier<SslContext> client(SslContext tls) {
@@ -78,45 +58,8 @@ public final class HttpHealthCheck implements HealthCheck {
         return () -> tls;
     }
 
-    private HttpHealthCheck(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Duration timeout,
-                            Supplier<SslContext> tls) {
-        this.group = Objects.requireNonNull(group, "group");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.tls = tls;
-        this.dialer = new Dialer(io, io.newDialTemplate(resolver, timeout));
-    }
-
-    /** A TLS client context that accepts any server certificate for any name. */
-    private static SslContext trustingAnyCertificate() {
-        try {
-            return SslContextBuilder.forClient()
-                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                    .endpointIdentificationAlgorithm(null)
-                    .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot make the TLS client for health checks: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public CompletionStage<HealthResult> check(Endpoint endpoint) {
-        return Attempt.run(group, timeout, attempt -> {
-            ChannelFuture dial = dialer.dial(attempt.loop(), endpoint, new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel channel) {
-                    if (endpoint.secure()) {
-                        channel.pipeline().addLast(tls.get().newHandler(channel.alloc(), endpoint.host(), endpoint.port()));
-                    }
-                    channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_BODY_BYTES),
-                            new HealthRequestHandler(endpoint, attempt));
-                }
-            });
-            attempt.attach(dial.channel());
-            dial.addListener((ChannelFutureListener) future -> {
-                if (!future.isSuccess()) {
-                    attempt.fail(future.cause());
-                }
-            });
-        });
+        return get.get(endpoint, "/health", HealthAnswer::judge, HealthResult::unhealthy);
     }
 }

@@ -40,7 +40,7 @@ public final class TcpHealthCheck implements HealthCheck {
 
     @Override
     public CompletionStage<HealthResult> check(Endpoint endpoint) {
-        return Attempt.run(group, timeout, attempt -> {
+        return Attempt.run(group, timeout, HealthResult::unhealthy, attempt -> {
             ChannelFuture dial = dialer.dial(attempt.loop(), endpoint, new ChannelInboundHandlerAdapter());
             attempt.attach(dial.channel());
             dial.addListener((ChannelFutureListener) future -> {

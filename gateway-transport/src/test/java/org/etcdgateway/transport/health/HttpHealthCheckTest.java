@@ -122,7 +122,7 @@ class HttpHealthCheckTest {
 
     @Test
     void unhealthyWhenTheBodyIsLargerThan64KiB() throws Exception {
-        byte[] body = new byte[HttpHealthCheck.MAX_BODY_BYTES + 1];
+        byte[] body = new byte[OneShotGet.MAX_BODY_BYTES + 1];
         Arrays.fill(body, (byte) ' ');
         body[0] = '{';
         System.arraycopy("\"health\":\"true\"}".getBytes(StandardCharsets.US_ASCII), 0, body, body.length - 16, 16);

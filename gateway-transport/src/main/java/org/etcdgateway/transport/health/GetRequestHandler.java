@@ -18,28 +18,35 @@ import java.nio.channels.ClosedChannelException;
 import org.etcdgateway.api.Endpoint;
 
 /**
- * Sends {@code GET /health} once the connection is up and ends the {@link Attempt} with what the
- * endpoint answers, or with why it did not. The last handler of a health check's pipeline, after
- * the HTTP codec and aggregator.
+ * Sends {@code GET path} once the connection is up and ends the {@link Attempt} with what the
+ * endpoint answers, as {@code reading} reads it, or with why it did not answer. The last handler
+ * of a {@link OneShotGet}'s pipeline, after the HTTP codec and aggregator.
  */
-final class HealthRequestHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+final class GetRequestHandler<T> extends SimpleChannelInboundHandler<FullHttpResponse> {
 
     private static final String HANDSHAKE = "in the TLS handshake";
-    private static final String AWAITING_ANSWER = "waiting for the answer to GET /health";
 
     private final Endpoint endpoint;
-    private final Attempt attempt;
+    private final String path;
+    private final OneShotGet.Reading<T> reading;
+    private final Attempt<T> attempt;
 
-    HealthRequestHandler(Endpoint endpoint, Attempt attempt) {
+    GetRequestHandler(Endpoint endpoint, String path, OneShotGet.Reading<T> reading, Attempt<T> attempt) {
         this.endpoint = endpoint;
+        this.path = path;
+        this.reading = reading;
         this.attempt = attempt;
+    }
+
+    private String awaitingAnswer() {
+        return "waiting for the answer to GET " + path;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         // Over TLS the request waits in the SslHandler until the handshake is done.
-        attempt.stage(endpoint.secure() ? HANDSHAKE : AWAITING_ANSWER);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health", Unpooled.EMPTY_BUFFER);
+        attempt.stage(endpoint.secure() ? HANDSHAKE : awaitingAnswer());
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER);
         request.headers()
                 .set(HttpHeaderNames.HOST, endpoint.authority())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -55,7 +62,7 @@ final class HealthRequestHandler extends SimpleChannelInboundHandler<FullHttpRes
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             if (handshake.isSuccess()) {
-                attempt.stage(AWAITING_ANSWER);
+                attempt.stage(awaitingAnswer());
             } else if (handshake.cause() instanceof ClosedChannelException) {
                 attempt.fail("connection closed in the TLS handshake");
             } else {
@@ -68,23 +75,23 @@ final class HealthRequestHandler extends SimpleChannelInboundHandler<FullHttpRes
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
         if (response.decoderResult().isFailure()) {
-            attempt.fail("GET /health answered something other than HTTP: "
+            attempt.fail("GET " + path + " answered something other than HTTP: "
                     + FailureReasons.describe(response.decoderResult().cause()));
             return;
         }
-        attempt.finish(HealthAnswer.judge(response.status().code(), ByteBufUtil.getBytes(response.content())));
+        attempt.finish(reading.read(response.status().code(), ByteBufUtil.getBytes(response.content())));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        attempt.fail("connection closed before the answer to GET /health");
+        attempt.fail("connection closed before the answer to GET " + path);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongHttpContentException) {
-            attempt.fail("GET /health answered a body of more than " + HttpHealthCheck.MAX_BODY_BYTES + " bytes");
+            attempt.fail("GET " + path + " answered a body of more than " + OneShotGet.MAX_BODY_BYTES + " bytes");
         } else {
             attempt.fail(cause);
         }
