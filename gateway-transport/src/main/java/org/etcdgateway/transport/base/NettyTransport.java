@@ -69,8 +69,8 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
     }
 
     /** The parts a transport's client handlers share, ready once {@link #prepare} is called. */
-    protected record Parts(EventLoopGroup group, Dialer dialer, EndpointPool pool, EndpointPicker picker,
-                           TransportContext context) {
+    protected record Parts(IoRuntime io, EventLoopGroup group, DnsAddressResolverGroup resolver, Dialer dialer,
+                           EndpointPool pool, EndpointPicker picker, TransportContext context) {
     }
 
     /**
@@ -79,6 +79,10 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
      * @throws TransportException when it cannot (TLS unavailable, say)
      */
     protected abstract void prepare(Parts parts) throws TransportException;
+
+    /** Called once the first endpoint set is in and clients are being accepted. */
+    protected void started() {
+    }
 
     /** Adds the transport's handlers (and child options) to the accepting side. */
     protected abstract void configureServer(ServerBootstrap server);
@@ -134,7 +138,7 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
         pool.healthChecks(current.health(), newHealthCheck(current));
         picker = new EndpointPicker(pool, context.policy());
         try {
-            prepare(new Parts(group, dialer, pool, picker, context));
+            prepare(new Parts(io, group, resolver, dialer, pool, picker, context));
         } catch (TransportException e) {
             context.discovery().close();
             stopNetwork();
@@ -172,6 +176,7 @@ public abstract class NettyTransport<S extends TransportSettings> implements Tra
             throw e;
         }
         listeners.forEach(Listener::accept);
+        started();
         log.debug("{} on {} with {} event loop(s) ({}); {}", describe(current), listenAddresses(),
                 current.effectiveIoThreads(), io.name(), describeHealth(current.health()));
     }

@@ -52,6 +52,12 @@ public final class EndpointPicker {
         return picked;
     }
 
+    /** {@code endpoint}, chosen without asking the policy (the leader, for a write); counted as a pick all the same. */
+    public Endpoint take(Endpoint endpoint) {
+        pool.picked(endpoint);
+        return endpoint;
+    }
+
     /** The endpoint answered (L4: the dial succeeded; L7: the response started). */
     public void succeeded(Endpoint endpoint) {
         policy.onSuccess(endpoint);

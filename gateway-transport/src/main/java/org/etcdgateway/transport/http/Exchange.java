@@ -141,7 +141,8 @@ final class Exchange {
         }
         Endpoint picked;
         try {
-            picked = proxy.picker().pick(candidates);
+            Endpoint leader = proxy.leaderFor(request.method(), candidates);
+            picked = leader != null ? proxy.picker().take(leader) : proxy.picker().pick(candidates);
         } catch (RuntimeException e) {
             // A policy's bug must not leave the client waiting forever.
             log.error("{}: the policy failed to pick an endpoint; answering 502", description(), e);

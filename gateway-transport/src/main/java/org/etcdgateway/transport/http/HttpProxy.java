@@ -1,6 +1,7 @@
 package org.etcdgateway.transport.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,18 +36,20 @@ final class HttpProxy {
     private final UpstreamConnectionPool connections;
     private final String instanceId;
     private final ProxyMetrics metrics;
+    private final LeaderTracker leader;
     private final AtomicLong lastNoEndpointLog = new AtomicLong(System.nanoTime() - NO_ENDPOINT_LOG_INTERVAL_NANOS);
     private final AtomicLong refusedSinceLastLog = new AtomicLong();
     private volatile boolean draining;
 
     HttpProxy(HttpSettings settings, EndpointPool endpoints, EndpointPicker picker,
-              UpstreamConnectionPool connections, String instanceId, ProxyMetrics metrics) {
+              UpstreamConnectionPool connections, String instanceId, ProxyMetrics metrics, LeaderTracker leader) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.picker = picker;
         this.connections = connections;
         this.instanceId = instanceId;
         this.metrics = metrics;
+        this.leader = leader;
     }
 
     HttpSettings settings() {
@@ -102,6 +105,19 @@ final class HttpProxy {
 
     EndpointPicker picker() {
         return picker;
+    }
+
+    /**
+     * Where a request with {@code method} goes without asking the policy: the leader, for a
+     * write (any method but GET and HEAD) while {@code writes-to-leader} is on and the leader is
+     * known and among {@code candidates}; else null.
+     */
+    Endpoint leaderFor(HttpMethod method, List<Endpoint> candidates) {
+        if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || !settings.writesToLeader()) {
+            return null;
+        }
+        Endpoint known = leader.leader();
+        return known != null && candidates.contains(known) ? known : null;
     }
 
     /** The endpoint answered: its response has started. */

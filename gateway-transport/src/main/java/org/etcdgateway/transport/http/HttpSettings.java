@@ -19,6 +19,8 @@ import org.etcdgateway.transport.health.HealthSettings;
  *                        streamed; zero means no limit, so long-poll watches live
  * @param maxRequestBody  the largest request body in bytes; bodies are buffered so they can be replayed
  * @param maxIdleConnections keep-alive connections kept open per endpoint between requests; 0 closes each after its response
+ * @param writesToLeader  true: requests other than GET and HEAD go to the cluster's leader when it is known and usable
+ * @param leaderCheckInterval how often the leader is asked for, when {@code writesToLeader}
  * @param drainTimeout    how long requests in flight may run on after a stop
  * @param ioThreads       network threads; 0 means one per available processor
  * @param ioEngine        the I/O engine: auto, io_uring, epoll or nio
@@ -26,16 +28,20 @@ import org.etcdgateway.transport.health.HealthSettings;
  */
 public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait,
                            Duration dialTimeout, Duration writeTimeout, Duration readTimeout,
-                           int maxRequestBody, int maxIdleConnections, Duration drainTimeout, int ioThreads,
-                           String ioEngine, HealthSettings health)
+                           int maxRequestBody, int maxIdleConnections, boolean writesToLeader,
+                           Duration leaderCheckInterval, Duration drainTimeout, int ioThreads, String ioEngine,
+                           HealthSettings health)
         implements TransportSettings {
 
-    /** With the fastest I/O engine this machine runs. */
+    /** How often the leader is asked for unless a setting says otherwise. */
+    public static final Duration DEFAULT_LEADER_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+    /** With the fastest I/O engine this machine runs, and every request routed by the policy alone. */
     public HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait, Duration dialTimeout,
                         Duration writeTimeout, Duration readTimeout, int maxRequestBody, int maxIdleConnections,
                         Duration drainTimeout, int ioThreads, HealthSettings health) {
         this(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout, maxRequestBody,
-                maxIdleConnections, drainTimeout, ioThreads, "auto", health);
+                maxIdleConnections, false, DEFAULT_LEADER_CHECK_INTERVAL, drainTimeout, ioThreads, "auto", health);
     }
 
     public HttpSettings {
@@ -48,6 +54,10 @@ public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, 
         Objects.requireNonNull(dialTimeout, "dialTimeout");
         Objects.requireNonNull(writeTimeout, "writeTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(leaderCheckInterval, "leaderCheckInterval");
+        if (leaderCheckInterval.isNegative() || leaderCheckInterval.isZero()) {
+            throw new IllegalArgumentException("leaderCheckInterval: " + leaderCheckInterval + " (expected: more than 0)");
+        }
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         if (maxRequestBody < 0) {
             throw new IllegalArgumentException("maxRequestBody: " + maxRequestBody + " (expected: >= 0)");

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLException;
@@ -18,6 +19,7 @@ import org.etcdgateway.api.transport.TransportException;
 import org.etcdgateway.transport.base.NettyTransport;
 import org.etcdgateway.transport.endpoints.EndpointFeed;
 import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.etcdgateway.transport.health.OneShotGet;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.etcdgateway.transport.io.Lazy;
 import org.etcdgateway.transport.metrics.ProxyMetrics;
@@ -30,9 +32,11 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
     /** v2 keys travel in the request line; Go's server takes a megabyte of headers, Netty's default 4 KiB is too little. */
     private static final int MAX_REQUEST_HEAD_BYTES = 64 * 1024;
+    private static final Duration LEADER_ANSWER_TIME = Duration.ofSeconds(1);
 
     private UpstreamConnectionPool connections;
     private HttpProxy proxy;
+    private LeaderTracker leader;
 
     HttpTransport(HttpSettings settings, TransportContext context) {
         this(settings, context, IoRuntime.named(settings.ioEngine()));
@@ -46,8 +50,17 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
     protected void prepare(Parts parts) throws TransportException {
         connections = new UpstreamConnectionPool(parts.dialer(), new Lazy<>(HttpTransport::clientTls), parts.pool(),
                 settings().effectiveIoThreads(), settings().maxIdleConnections());
+        // The question gets the dial timeout to connect and a second more to be answered.
+        OneShotGet get = new OneShotGet(parts.io(), parts.group(), parts.resolver(),
+                settings().dialTimeout().plus(LEADER_ANSWER_TIME), OneShotGet.trustingAnyCertificate());
+        leader = new LeaderTracker(parts.pool(), get, parts.group().next(), this::settings);
         proxy = new HttpProxy(settings(), parts.pool(), parts.picker(), connections, UUID.randomUUID().toString(),
-                new ProxyMetrics(parts.context().metrics()));
+                new ProxyMetrics(parts.context().metrics()), leader);
+    }
+
+    @Override
+    protected void started() {
+        leader.start();
     }
 
     /** The TLS client for https:// endpoints, made when the first is dialled: its set-up reads the JDK's trust store. */
@@ -98,6 +111,9 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
 
     @Override
     protected void networkStopping() {
+        if (leader != null) {
+            leader.stop();
+        }
         if (connections != null) {
             connections.close();
         }
@@ -120,6 +136,8 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
         return "http transport (" + (settings.readOnly() ? "readonly" : "on") + "), dial timeout "
                 + Durations.format(settings.dialTimeout()) + ", write timeout " + Durations.format(settings.writeTimeout())
                 + ", read timeout " + Durations.format(settings.readTimeout()) + ", failure wait "
-                + Durations.format(settings.failureWait()) + ", request bodies up to " + settings.maxRequestBody() + " bytes";
+                + Durations.format(settings.failureWait()) + ", request bodies up to " + settings.maxRequestBody() + " bytes, "
+                + (settings.writesToLeader() ? "writes to the leader (asked for every "
+                + Durations.format(settings.leaderCheckInterval()) + ")" : "writes where the policy sends them");
     }
 }

@@ -60,6 +60,8 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
         Duration readTimeout = settings.nonNegativeDuration("read-timeout");
         int maxRequestBody = byteSize(settings, "max-request-body");
         int maxIdleConnections = settings.integer("max-idle-connections", 0, 100_000);
+        boolean writesToLeader = settings.bool("writes-to-leader");
+        Duration leaderCheckInterval = settings.positiveDuration("leader-check-interval");
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
         String ioEngine = settings.string("io-engine");
@@ -67,7 +69,8 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
         HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
         return new HttpSettings(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout,
-                maxRequestBody, maxIdleConnections, drainTimeout, ioThreads, ioEngine, health);
+                maxRequestBody, maxIdleConnections, writesToLeader, leaderCheckInterval, drainTimeout, ioThreads, ioEngine,
+                health);
     }
 
     /** The address of an {@code http://host:port} URL (an optional trailing {@code /} allowed), or empty. */

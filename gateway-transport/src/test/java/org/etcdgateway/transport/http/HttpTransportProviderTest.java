@@ -39,6 +39,15 @@ class HttpTransportProviderTest {
         assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.ioThreads()).isZero();
         assertThat(settings.ioEngine()).isEqualTo("auto");
+        assertThat(settings.writesToLeader()).as("writes to the leader: the gateway's own, on by default").isTrue();
+        assertThat(settings.leaderCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void writesToTheLeaderCanBeTurnedOffAndItsIntervalSet() throws Exception {
+        HttpSettings settings = parse("writes-to-leader = false\nleader-check-interval = 250ms");
+        assertThat(settings.writesToLeader()).isFalse();
+        assertThat(settings.leaderCheckInterval()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
@@ -79,10 +88,12 @@ class HttpTransportProviderTest {
                 max-request-body = "lots"
                 io-threads = -1
                 io-engine = kqueue
+                writes-to-leader = sometimes
+                leader-check-interval = 0s
                 """))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
                     List<String> messages = e.errors().stream().map(ConfigError::message).toList();
-                    assertThat(messages).hasSize(10);
+                    assertThat(messages).hasSize(12);
                     assertThat(messages).anySatisfy(message -> assertThat(message)
                             .contains(PATH + ".listen-client-urls: \"https://127.0.0.1:2379\"")
                             .contains("TLS listening (https://) is not supported yet"));
@@ -95,6 +106,8 @@ class HttpTransportProviderTest {
                     assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".read-timeout"));
                     assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".max-request-body: \"lots\""));
                     assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".io-threads"));
+                    assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".writes-to-leader: \"sometimes\""));
+                    assertThat(messages).anySatisfy(message -> assertThat(message).contains(PATH + ".leader-check-interval"));
                     assertThat(messages).anySatisfy(message -> assertThat(message)
                             .contains(PATH + ".io-engine: \"kqueue\" (expected: auto (the fastest this machine runs) or one of io_uring, epoll, nio)"));
                 });

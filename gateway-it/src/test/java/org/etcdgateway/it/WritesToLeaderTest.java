@@ -1,0 +1,155 @@
+package org.etcdgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code writes-to-leader}: through the gateway's v2 proxy, in front of a real 3-member cluster,
+ * every write lands on the leader, reads still follow the policy, and when etcd moves the
+ * leadership the writes follow it. Where each request landed is read from the members' own
+ * counters ({@code etcd_http_received_total} counts the v2 keys requests a member was sent).
+ */
+@Timeout(120)
+class WritesToLeaderTest {
+
+    @RegisterExtension
+    static final FailureDiagnostics DIAGNOSTICS = new FailureDiagnostics();
+    @RegisterExtension
+    static final EtcdClusterExtension CLUSTER = EtcdClusterExtension.withV2Api(DIAGNOSTICS);
+
+    private static final int REQUESTS = 30;
+    private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(15);
+    private static final Pattern RECEIVED = Pattern.compile("(?m)^etcd_http_received_total\\{method=\"(\\w+)\"} (\\d+)$");
+
+    @TempDir
+    Path dataDirectory;
+
+    @Test
+    void writesGoToTheLeaderAndFollowItWhenItMoves() {
+        EtcdCluster cluster = CLUSTER.cluster();
+        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
+                List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
+            DIAGNOSTICS.forTest("proxy", proxy::output);
+            V2Client client = V2Client.of(proxy.url());
+
+            int leader = leaderIndex(cluster);
+            awaitWritesGoingTo(proxy, cluster, leader);
+            List<Long> putsBefore = received(cluster, "PUT");
+            // etcd counts a GET with ?quorum=true as a QGET.
+            List<Long> getsBefore = received(cluster, "QGET");
+            for (int request = 0; request < REQUESTS; request++) {
+                V2Response put = client.put("/v2/keys/it-leader/first/" + request, "v" + request);
+                assertThat(put.status()).as("%s", put).isEqualTo(201);
+                V2Response get = client.get("/v2/keys/it-leader/first/" + request + "?quorum=true");
+                assertThat(get.status()).as("%s", get).isEqualTo(200);
+            }
+            List<Long> puts = minus(received(cluster, "PUT"), putsBefore);
+            List<Long> gets = minus(received(cluster, "QGET"), getsBefore);
+            assertThat(puts).as("PUTs each member was sent; the leader is member %d", leader)
+                    .isEqualTo(onlyAt(leader, cluster.size()));
+            assertThat(gets).as("GETs each member was sent: round-robin, the proxy's policy").containsOnly(10L);
+
+            int next = (leader + 1) % cluster.size();
+            CommandResult moved = Etcdctl.at(cluster.clientEndpoint(leader)).run("move-leader", cluster.memberId(next).toString());
+            assertThat(moved.succeeded()).as(moved::describe).isTrue();
+            assertThat(leaderIndex(cluster)).isEqualTo(next);
+            awaitWritesGoingTo(proxy, cluster, next);
+            List<Long> putsBeforeMove = received(cluster, "PUT");
+            for (int request = 0; request < REQUESTS; request++) {
+                V2Response put = client.put("/v2/keys/it-leader/moved/" + request, "v" + request);
+                assertThat(put.status()).as("%s", put).isEqualTo(201);
+            }
+            assertThat(minus(received(cluster, "PUT"), putsBeforeMove))
+                    .as("PUTs each member was sent after the leadership moved to member %d", next)
+                    .isEqualTo(onlyAt(next, cluster.size()));
+        }
+    }
+
+    @Test
+    void turnedOffWritesFollowThePolicy() throws IOException {
+        EtcdCluster cluster = CLUSTER.cluster();
+        Path config = Files.writeString(dataDirectory.resolve("gateway.conf"), "gateway.transport.http.writes-to-leader = false\n");
+        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
+                List.of("--config", config.toString(), "--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
+            DIAGNOSTICS.forTest("proxy", proxy::output);
+            V2Client client = V2Client.of(proxy.url());
+            List<Long> before = received(cluster, "PUT");
+            for (int request = 0; request < REQUESTS; request++) {
+                V2Response put = client.put("/v2/keys/it-leader/off/" + request, "v" + request);
+                assertThat(put.status()).as("%s", put).isEqualTo(201);
+            }
+            assertThat(minus(received(cluster, "PUT"), before)).as("PUTs each member was sent: round-robin")
+                    .containsOnly(10L);
+            assertThat(proxy.output()).doesNotContain("LeaderTracker");
+        }
+    }
+
+    /** The member that says it leads, from the members' own {@code /v2/stats/self}. */
+    private static int leaderIndex(EtcdCluster cluster) {
+        return Poll.until("a member that knows it leads", LEADER_TIMEOUT, () -> {
+            for (int index = 0; index < cluster.size(); index++) {
+                V2Response self = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/v2/stats/self");
+                if (self.status() == 200 && self.json().path("state").asText().equals("StateLeader")) {
+                    return Optional.of(index);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Waits until the proxy's last word on the leader names member {@code index}. */
+    private static void awaitWritesGoingTo(GatewayV2Proxy proxy, EtcdCluster cluster, int index) {
+        String line = "writes go to the leader, " + cluster.clientEndpoint(index);
+        Poll.untilTrue("the proxy to say: " + line, LEADER_TIMEOUT, () -> {
+            List<String> said = proxy.output().lines().filter(l -> l.contains("LeaderTracker:")).toList();
+            return !said.isEmpty() && said.get(said.size() - 1).endsWith(line);
+        });
+    }
+
+    /** How many v2 keys requests with {@code method} (etcd's label for it) each member has been sent since it started. */
+    private static List<Long> received(EtcdCluster cluster, String method) {
+        List<Long> counts = new ArrayList<>();
+        for (int index = 0; index < cluster.size(); index++) {
+            V2Response metrics = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/metrics");
+            assertThat(metrics.status()).as("%s", metrics).isEqualTo(200);
+            long count = 0;
+            Matcher matcher = RECEIVED.matcher(metrics.body());
+            while (matcher.find()) {
+                if (matcher.group(1).equals(method)) {
+                    count = Long.parseLong(matcher.group(2));
+                }
+            }
+            counts.add(count);
+        }
+        return counts;
+    }
+
+    private static List<Long> minus(List<Long> after, List<Long> before) {
+        List<Long> difference = new ArrayList<>();
+        for (int index = 0; index < after.size(); index++) {
+            difference.add(after.get(index) - before.get(index));
+        }
+        return difference;
+    }
+
+    private static List<Long> onlyAt(int index, int size) {
+        List<Long> counts = new ArrayList<>();
+        for (int member = 0; member < size; member++) {
+            counts.add(member == index ? (long) REQUESTS : 0L);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,140 @@
+package org.etcdgateway.transport.http;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.etcdgateway.api.Endpoint;
+import org.etcdgateway.transport.endpoints.EndpointPool;
+import org.etcdgateway.transport.health.OneShotGet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Knows which endpoint is the cluster's leader, so that writes can go straight to it: a follower
+ * hands every write on to the leader, one more hop and one more member's work per request.
+ *
+ * <p>Every {@code leader-check-interval} it asks one usable endpoint {@code GET
+ * /v2/members/leader} (the leader itself while it is one, so that a step-down shows at once;
+ * after a failure, the next endpoint in turn). Until an answer names one of the endpoints, and
+ * whenever an answer fails, the leader is unknown and writes follow the policy, as in etcd's
+ * proxy. A leader that is out of date costs only the hop: the member it names still takes the
+ * write and hands it on. Each change is logged once.
+ *
+ * <p>One question is in flight at a time; the next is scheduled when it is answered.
+ */
+final class LeaderTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaderTracker.class);
+
+    private final EndpointPool pool;
+    private final OneShotGet get;
+    private final EventLoop loop;
+    private final Supplier<HttpSettings> settings;
+    private volatile Endpoint leader;
+    private volatile boolean stopped;
+    /** Which usable endpoint to ask when there is no leader to ask: moves on after each failure. */
+    private int turn;
+    /** The state the log last named, so that each change is said once; a start with the setting off says nothing. */
+    private String lastSaid = "off";
+    private ScheduledFuture<?> next;
+
+    LeaderTracker(EndpointPool pool, OneShotGet get, EventLoop loop, Supplier<HttpSettings> settings) {
+        this.pool = pool;
+        this.get = get;
+        this.loop = loop;
+        this.settings = settings;
+    }
+
+    /** The leader, when known and wanted for writes; else null. Callable from any thread. */
+    Endpoint leader() {
+        return leader;
+    }
+
+    /** Asks at once, then every interval, until {@link #stop()}. */
+    void start() {
+        run(this::ask);
+    }
+
+    void stop() {
+        stopped = true;
+        run(() -> {
+            if (next != null) {
+                next.cancel(false);
+            }
+        });
+    }
+
+    private void run(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The loops are shutting down: nothing left to ask or cancel.
+        }
+    }
+
+    private void ask() {
+        if (stopped) {
+            return;
+        }
+        HttpSettings current = settings.get();
+        if (!current.writesToLeader()) {
+            leader = null;
+            say("off", "writes-to-leader is off: writes follow the policy");
+            askAgainAfter(current.leaderCheckInterval());
+            return;
+        }
+        List<Endpoint> usable = pool.usable();
+        if (usable.isEmpty()) {
+            askAgainAfter(current.leaderCheckInterval());
+            return;
+        }
+        Endpoint known = leader;
+        Endpoint asked = known != null && usable.contains(known) ? known : usable.get(Math.floorMod(turn, usable.size()));
+        get.get(asked, LeaderAnswer.PATH, LeaderAnswer::read, LeaderAnswer::failed)
+                .whenComplete((answer, impossible) -> run(() -> answered(asked, answer)));
+    }
+
+    private void answered(Endpoint asked, LeaderAnswer answer) {
+        if (stopped) {
+            return;
+        }
+        if (answer.problem() != null) {
+            turn++;
+            learned(null, "asked " + asked + ": " + answer.problem());
+        } else {
+            List<Endpoint> endpoints = pool.all();
+            answer.in(endpoints).ifPresentOrElse(
+                    found -> learned(found, null),
+                    () -> learned(null, "the leader's client URLs " + answer.clientUrls() + " name none of the endpoints "
+                            + endpoints));
+        }
+        askAgainAfter(settings.get().leaderCheckInterval());
+    }
+
+    private void askAgainAfter(Duration interval) {
+        if (!stopped) {
+            next = loop.schedule(this::ask, interval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void learned(Endpoint found, String whyNone) {
+        leader = found;
+        if (found != null) {
+            say(found.toString(), "writes go to the leader, " + found);
+        } else {
+            say("unknown", "the leader is unknown (" + whyNone + "); writes follow the policy");
+        }
+    }
+
+    /** Logs {@code line} when the state differs from the last one logged; a new reason alone is no news. */
+    private void say(String state, String line) {
+        if (!state.equals(lastSaid)) {
+            lastSaid = state;
+            log.info(line);
+        }
+    }
+}
