@@ -189,10 +189,12 @@ public final class Benchmark {
                     // proxies, not their choice of member, are compared. Our default, round-robin per
                     // request, spreads the load over members that run on machines of their own; here
                     // all three share the load generator's cores, where a third of the load each
-                    // costs them more CPU than all of it on one.
+                    // costs them more CPU than all of it on one. Writes go to the leader, our default.
                     note("v2 cases: this gateway's http transport runs with --policy random-sticky, the routing of etcd's "
-                            + "proxy (one member takes every request); its default round-robin spreads requests over the three "
-                            + "members, which here share the same cores");
+                            + "proxy (one member takes every request), and with its default writes-to-leader: PUTs go to "
+                            + "the leader, " + leaderOf(cluster) + ", where etcd's proxy sends them to its one member, which "
+                            + "hands them on unless it leads; direct goes to " + cluster.clientEndpoint(0) + ". Round-robin, "
+                            + "our default, would spread requests over the three members, which here share the same cores");
                     targets.put(Candidate.OURS_HTTP, Target.of(record(ProxyProcess.ours(Candidate.OURS_HTTP, launcher, work,
                             "proxy", List.of("--proxy", "on", "--policy", "random-sticky", "--initial-cluster", cluster.initialCluster(),
                                     "--data-dir", work.resolve("ours-proxy").toString())))));
@@ -326,6 +328,25 @@ public final class Benchmark {
                 return true;
             }
         };
+    }
+
+    /** The client address of the member that says it leads ({@code /v2/stats/self}), or a word on why none does. */
+    private static String leaderOf(EtcdCluster cluster) {
+        for (String member : cluster.clientEndpoints()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + member + "/v2/stats/self")).build();
+            try {
+                String self = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+                if (self.contains("\"StateLeader\"")) {
+                    return member;
+                }
+            } catch (IOException e) {
+                // Not this one; the others are asked.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return "none known";
     }
 
     private static void v2Put(String member, String path, String form) {
