@@ -16,8 +16,8 @@ import java.util.Set;
  * @param cases           which cases to run
  * @param idleConnections client connections for the idle case
  * @param out             where the report goes
- * @param quick           a first look: fewer warm-up slices for a fresh proxy, and no warm-up run
- *                        without a proxy
+ * @param quick           a first look: two warm-up slices for a fresh proxy, and before a later
+ *                        case a warm-up run for this gateway's JVM only
  * @param help            print the usage and stop
  * @param commandLine     the arguments as given, for the report
  */

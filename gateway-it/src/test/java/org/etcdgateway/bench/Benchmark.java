@@ -39,8 +39,7 @@ public final class Benchmark {
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
     private static final int MIN_WARMUP_SLICES = 3;
     private static final int MAX_WARMUP_SLICES = 10;
-    private static final int QUICK_MIN_WARMUP_SLICES = 2;
-    private static final int QUICK_MAX_WARMUP_SLICES = 3;
+    private static final int QUICK_WARMUP_SLICES = 2;
     private static final int STEADY_PERCENT = 5;
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
@@ -261,9 +260,10 @@ public final class Benchmark {
             boolean fresh = target.proxy() != null && warmed.add(target.proxy());
             if (fresh) {
                 warmUntilSteady(entry.getKey(), target, load);
-            } else if (!options.quick() || target.proxy() != null && !load.warmsItself()) {
+            } else if (!options.quick() || entry.getKey().isOurs() && !load.warmsItself()) {
                 // A JVM proxy's code for this case's traffic (1 MiB reads, a dial per request) may
                 // not be compiled yet; and the backends' first seconds are kept out of the rounds.
+                // A first look leaves out the second reason: only our JVM gets the run.
                 load.run(target.address(), options.warmup());
             }
         }
@@ -285,11 +285,11 @@ public final class Benchmark {
      * for a while under load, and a gateway serves for weeks, so its warm rate is the one to
      * compare. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
      * (at least {@value #MIN_WARMUP_SLICES}, at most {@value #MAX_WARMUP_SLICES}; with --quick
-     * {@value #QUICK_MIN_WARMUP_SLICES} to {@value #QUICK_MAX_WARMUP_SLICES}) and prints them.
+     * always {@value #QUICK_WARMUP_SLICES}) and prints them.
      */
     private void warmUntilSteady(Candidate candidate, Target target, Load load) {
-        int minSlices = options.quick() ? QUICK_MIN_WARMUP_SLICES : MIN_WARMUP_SLICES;
-        int maxSlices = options.quick() ? QUICK_MAX_WARMUP_SLICES : MAX_WARMUP_SLICES;
+        int minSlices = options.quick() ? QUICK_WARMUP_SLICES : MIN_WARMUP_SLICES;
+        int maxSlices = options.quick() ? QUICK_WARMUP_SLICES : MAX_WARMUP_SLICES;
         List<String> rates = new ArrayList<>();
         double previous = 0;
         boolean steady = false;
