@@ -45,7 +45,11 @@ final class GatewayModule extends AbstractModule {
     @Singleton
     EndpointDiscovery discovery(GatewayPlan plan, @Named("discovery") ScheduledExecutorService scheduler) {
         DiscoveryContext context = () -> scheduler;
-        return plan.discoveryFactory().apply(context);
+        EndpointDiscovery discovery = plan.discoveryFactory().apply(context);
+        // The first lookup (a member list over HTTP takes 150 to 200 ms in a fresh JVM) runs
+        // while the transport makes its event loops and binds.
+        discovery.prepare();
+        return discovery;
     }
 
     @Provides

@@ -13,6 +13,15 @@ import org.etcdgateway.api.Endpoint;
 public interface EndpointDiscovery extends AutoCloseable {
 
     /**
+     * Called once, soon after the discovery is made, when {@link #start} is to follow: the
+     * discovery may begin its first lookup here, without blocking, so that it runs while the
+     * gateway does the rest of its start-up, and {@code start} then takes its result. Failures
+     * are {@code start}'s to report. Ignored by default.
+     */
+    default void prepare() {
+    }
+
+    /**
      * Starts discovering. The first set is delivered to {@code listener} before this method
      * returns; later sets are delivered from any thread, one at a time, in order.
      *

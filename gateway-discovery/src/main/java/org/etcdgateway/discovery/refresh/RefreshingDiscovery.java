@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * rest, the same way for every source:
  *
  * <ul>
- *   <li>the first lookup runs in {@link #start}; failing, or finding nothing, is a start-up error;
+ *   <li>the first lookup runs in {@link #start}, or begins on the discovery scheduler in
+ *       {@link #prepare} for {@code start} to take up; failing, or finding nothing, is a
+ *       start-up error;
  *   <li>later lookups run on the discovery scheduler, after the delay the last one asked for;
  *   <li>a lookup that fails or finds nothing keeps the last good set (it is logged, and retried
  *       after {@link #retryDelay()}): the set is never emptied by a failed refresh;
@@ -51,6 +55,8 @@ public abstract class RefreshingDiscovery implements EndpointDiscovery {
     private Listener listener;
     private List<Endpoint> current = List.of();
     private ScheduledFuture<?> next;
+    /** The first lookup, begun by {@link #prepare} and not yet taken up by {@link #start}. */
+    private Future<Lookup> early;
     private long lastLookupNanos;
     private boolean closed;
 
@@ -62,7 +68,7 @@ public abstract class RefreshingDiscovery implements EndpointDiscovery {
 
     /**
      * Looks the endpoints up once. Runs on the discovery thread (or the starting thread, the first
-     * time); may block, within its own timeouts.
+     * time, when nothing called {@link #prepare}); may block, within its own timeouts.
      *
      * @throws Exception saying what was asked and what went wrong, for the log
      */
@@ -79,11 +85,26 @@ public abstract class RefreshingDiscovery implements EndpointDiscovery {
     /** What was looked up, for messages: {@code SRV records for example.com}. */
     protected abstract String describeSource();
 
+    /** Begins the first lookup on the discovery scheduler: it runs while the gateway starts its network. */
+    @Override
+    public final void prepare() {
+        synchronized (lock) {
+            if (early != null || listener != null || closed) {
+                return;
+            }
+            try {
+                early = scheduler.submit(this::lookup);
+            } catch (RejectedExecutionException e) {
+                // The gateway is stopping; start, if it comes, looks up itself.
+            }
+        }
+    }
+
     @Override
     public final void start(Listener listener) throws DiscoveryException {
         Lookup first;
         try {
-            first = lookup();
+            first = firstLookup();
         } catch (Exception e) {
             throw new DiscoveryException("discovery " + name + ": no endpoints from " + describeSource() + ": "
                     + describe(e), e);
@@ -96,6 +117,23 @@ public abstract class RefreshingDiscovery implements EndpointDiscovery {
             lastLookupNanos = System.nanoTime();
             deliver(first.endpoints());
             schedule(first.nextLookupIn());
+        }
+    }
+
+    /** The lookup {@link #prepare} began, once done, or a lookup now. */
+    private Lookup firstLookup() throws Exception {
+        Future<Lookup> begun;
+        synchronized (lock) {
+            begun = early;
+            early = null;
+        }
+        if (begun == null) {
+            return lookup();
+        }
+        try {
+            return begun.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
@@ -198,6 +236,10 @@ public abstract class RefreshingDiscovery implements EndpointDiscovery {
             closed = true;
             if (next != null) {
                 next.cancel(false);
+            }
+            if (early != null) {
+                early.cancel(true);
+                early = null;
             }
         }
     }

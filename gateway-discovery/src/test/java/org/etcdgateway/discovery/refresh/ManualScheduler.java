@@ -88,9 +88,10 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         throw new UnsupportedOperationException("not used by discoveries");
     }
 
+    /** Queued to run now, that is, at the next {@link #runNext()}: how {@code submit} reaches it. */
     @Override
     public void execute(Runnable command) {
-        throw new UnsupportedOperationException("not used by discoveries");
+        schedule(command, 0, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -56,6 +56,44 @@ class RefreshingDiscoveryTest {
     }
 
     @Test
+    void aPreparedDiscoveryLooksUpOnTheSchedulerAndStartTakesThatLookup() throws Exception {
+        ScriptedDiscovery discovery = new ScriptedDiscovery(Duration.ofSeconds(1)).then(found(A, B));
+
+        discovery.prepare();
+        assertThat(discovery.lookups).as("prepare only queues the lookup").isZero();
+        scheduler.runNext();
+        assertThat(discovery.lookups).isEqualTo(1);
+        discovery.start(delivered::add);
+
+        assertThat(discovery.lookups).as("start looked up no more").isEqualTo(1);
+        assertThat(delivered).containsExactly(List.of(A, B));
+        assertThat(scheduler.nextDelay()).contains(NEXT_LOOKUP);
+    }
+
+    @Test
+    void aPreparedLookupThatFailsIsStartsErrorAsIfStartHadLookedUp() throws Exception {
+        ScriptedDiscovery discovery = new ScriptedDiscovery(Duration.ofSeconds(1))
+                .then(new IOException("connection refused"));
+        discovery.prepare();
+        scheduler.runNext();
+
+        assertThatThrownBy(() -> discovery.start(delivered::add))
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessage("discovery scripted: no endpoints from the script: connection refused");
+        assertThat(scheduler.pendingCount()).isZero();
+    }
+
+    @Test
+    void closingAPreparedDiscoveryCancelsItsLookup() {
+        ScriptedDiscovery discovery = new ScriptedDiscovery(Duration.ofSeconds(1)).then(found(A));
+        discovery.prepare();
+        discovery.close();
+        scheduler.runNext();
+
+        assertThat(discovery.lookups).isZero();
+    }
+
+    @Test
     void aFailedLookupKeepsTheLastSetAndTriesAgainAfterTheRetryDelay() throws Exception {
         ScriptedDiscovery discovery = new ScriptedDiscovery(Duration.ofSeconds(1))
                 .then(found(A, B)).then(new IOException("timed out")).then(found(A));
