@@ -45,11 +45,7 @@ final class GatewayModule extends AbstractModule {
     @Singleton
     EndpointDiscovery discovery(GatewayPlan plan, @Named("discovery") ScheduledExecutorService scheduler) {
         DiscoveryContext context = () -> scheduler;
-        EndpointDiscovery discovery = plan.discoveryFactory().apply(context);
-        // The first lookup (a member list over HTTP takes 150 to 200 ms in a fresh JVM) runs
-        // while the transport makes its event loops and binds.
-        discovery.prepare();
-        return discovery;
+        return plan.discoveryFactory().apply(context);
     }
 
     @Provides
@@ -68,6 +64,14 @@ final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     Transport transport(GatewayPlan plan, EndpointDiscovery discovery, LoadBalancingPolicy policy, PrometheusRegistry metrics) {
-        return plan.transportFactory().apply(new TransportContext(discovery, policy, metrics));
+        Transport transport = plan.transportFactory().apply(new TransportContext(discovery, policy, metrics));
+        // The first lookup (a member list over HTTP takes 150 to 200 ms in a fresh JVM) runs from
+        // here while the transport makes its event loops and binds. Not before the transport is
+        // made: that loads Netty's native library, whose loading initialises Java classes while
+        // it holds the JVM's native-library lock, and a lookup initialising InetAddress on the
+        // discovery thread at that moment waits for the lock while holding what the loading
+        // needs: both threads hang (JDK 17).
+        discovery.prepare();
+        return transport;
     }
 }
