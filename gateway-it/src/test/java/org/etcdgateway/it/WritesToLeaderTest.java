@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code writes-to-leader}: through the gateway's v2 proxy, in front of a real 3-member cluster,
- * every write lands on the leader, reads still follow the policy, and when etcd moves the
- * leadership the writes follow it. Where each request landed is read from the members' own
+ * every write and quorum read lands on the leader, plain reads still follow the policy, and when
+ * etcd moves the leadership the writes follow it. Where each request landed is read from the members' own
  * counters ({@code etcd_http_received_total} counts the v2 keys requests a member was sent).
  */
 @Timeout(120)
@@ -38,29 +38,44 @@ class WritesToLeaderTest {
     Path dataDirectory;
 
     @Test
-    void writesGoToTheLeaderAndFollowItWhenItMoves() {
+    void writesAndQuorumReadsGoToTheLeaderAndFollowItWhenItMoves() {
         EtcdCluster cluster = CLUSTER.cluster();
         try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
                 List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
             DIAGNOSTICS.forTest("proxy", proxy::output);
             V2Client client = V2Client.of(proxy.url());
 
+            // A key every member has applied, for plain reads that may go to any of them.
+            V2Response written = client.put("/v2/keys/it-leader/read", "everywhere");
+            assertThat(written.status()).as("%s", written).isIn(200, 201);
+            for (int index = 0; index < cluster.size(); index++) {
+                V2Client member = V2Client.of("http://" + cluster.clientEndpoint(index));
+                Poll.untilTrue("member " + index + " to have applied the key", LEADER_TIMEOUT,
+                        () -> member.get("/v2/keys/it-leader/read").status() == 200);
+            }
+
             int leader = leaderIndex(cluster);
             awaitWritesGoingTo(proxy, cluster, leader);
             List<Long> putsBefore = received(cluster, "PUT");
             // etcd counts a GET with ?quorum=true as a QGET.
-            List<Long> getsBefore = received(cluster, "QGET");
+            List<Long> quorumGetsBefore = received(cluster, "QGET");
+            List<Long> getsBefore = received(cluster, "GET");
             for (int request = 0; request < REQUESTS; request++) {
                 V2Response put = client.put("/v2/keys/it-leader/first/" + request, "v" + request);
                 assertThat(put.status()).as("%s", put).isEqualTo(201);
-                V2Response get = client.get("/v2/keys/it-leader/first/" + request + "?quorum=true");
+                V2Response quorumGet = client.get("/v2/keys/it-leader/first/" + request + "?quorum=true");
+                assertThat(quorumGet.status()).as("%s", quorumGet).isEqualTo(200);
+                V2Response get = client.get("/v2/keys/it-leader/read");
                 assertThat(get.status()).as("%s", get).isEqualTo(200);
             }
-            List<Long> puts = minus(received(cluster, "PUT"), putsBefore);
-            List<Long> gets = minus(received(cluster, "QGET"), getsBefore);
-            assertThat(puts).as("PUTs each member was sent; the leader is member %d", leader)
+            assertThat(minus(received(cluster, "PUT"), putsBefore))
+                    .as("PUTs each member was sent; the leader is member %d", leader)
                     .isEqualTo(onlyAt(leader, cluster.size()));
-            assertThat(gets).as("GETs each member was sent: round-robin, the proxy's policy").containsOnly(10L);
+            assertThat(minus(received(cluster, "QGET"), quorumGetsBefore))
+                    .as("quorum GETs each member was sent; the leader is member %d", leader)
+                    .isEqualTo(onlyAt(leader, cluster.size()));
+            assertThat(minus(received(cluster, "GET"), getsBefore))
+                    .as("plain GETs each member was sent: round-robin, the proxy's policy").containsOnly(10L);
 
             int next = (leader + 1) % cluster.size();
             CommandResult moved = Etcdctl.at(cluster.clientEndpoint(leader)).run("move-leader", cluster.memberId(next).toString());

@@ -141,7 +141,7 @@ final class Exchange {
         }
         Endpoint picked;
         try {
-            Endpoint leader = proxy.leaderFor(request.method(), candidates);
+            Endpoint leader = proxy.leaderFor(request.method(), uri, candidates);
             picked = leader != null ? proxy.picker().take(leader) : proxy.picker().pick(candidates);
         } catch (RuntimeException e) {
             // A policy's bug must not leave the client waiting forever.

@@ -2,6 +2,7 @@ package org.etcdgateway.transport.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,16 +109,34 @@ final class HttpProxy {
     }
 
     /**
-     * Where a request with {@code method} goes without asking the policy: the leader, for a
-     * write (any method but GET and HEAD) while {@code writes-to-leader} is on and the leader is
-     * known and among {@code candidates}; else null.
+     * Where a request goes without asking the policy: the leader, for what etcd puts through its
+     * raft log (a write, that is any method but GET and HEAD, or a GET with {@code quorum=true}),
+     * while {@code writes-to-leader} is on and the leader is known and among {@code candidates};
+     * else null.
      */
-    Endpoint leaderFor(HttpMethod method, List<Endpoint> candidates) {
-        if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || !settings.writesToLeader()) {
+    Endpoint leaderFor(HttpMethod method, String uri, List<Endpoint> candidates) {
+        if (!settings.writesToLeader() || HttpMethod.HEAD.equals(method)
+                || HttpMethod.GET.equals(method) && !asksForQuorum(uri)) {
             return null;
         }
         Endpoint known = leader.leader();
         return known != null && candidates.contains(known) ? known : null;
+    }
+
+    /** True when the query says {@code quorum} is true, as etcd reads it (Go's {@code strconv.ParseBool}). */
+    static boolean asksForQuorum(String uri) {
+        if (!uri.contains("quorum")) {
+            return false;
+        }
+        List<String> values = new QueryStringDecoder(uri).parameters().get("quorum");
+        if (values == null || values.isEmpty()) {
+            return false;
+        }
+        // etcd reads the first value.
+        return switch (values.get(0)) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            default -> false;
+        };
     }
 
     /** The endpoint answered: its response has started. */

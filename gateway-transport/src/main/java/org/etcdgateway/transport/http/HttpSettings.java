@@ -19,7 +19,8 @@ import org.etcdgateway.transport.health.HealthSettings;
  *                        streamed; zero means no limit, so long-poll watches live
  * @param maxRequestBody  the largest request body in bytes; bodies are buffered so they can be replayed
  * @param maxIdleConnections keep-alive connections kept open per endpoint between requests; 0 closes each after its response
- * @param writesToLeader  true: requests other than GET and HEAD go to the cluster's leader when it is known and usable
+ * @param writesToLeader  true: writes (any method but GET and HEAD) and quorum GETs go to the cluster's leader when it
+ *                        is known and usable
  * @param leaderCheckInterval how often the leader is asked for, when {@code writesToLeader}
  * @param drainTimeout    how long requests in flight may run on after a stop
  * @param ioThreads       network threads; 0 means one per available processor

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows which endpoint is the cluster's leader, so that writes can go straight to it: a follower
- * hands every write on to the leader, one more hop and one more member's work per request.
+ * Knows which endpoint is the cluster's leader, so that writes (and quorum reads) can go straight
+ * to it: a follower hands each on to the leader, one more hop and one more member's work per
+ * request.
  *
  * <p>Every {@code leader-check-interval} it asks one usable endpoint {@code GET
  * /v2/members/leader} (the leader itself while it is one, so that a step-down shows at once;
