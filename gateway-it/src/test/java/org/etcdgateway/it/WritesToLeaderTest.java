@@ -93,6 +93,37 @@ class WritesToLeaderTest {
         }
     }
 
+    /**
+     * The leader SIGKILLed: the proxy stops naming it, the members elect another, and the writes
+     * go there. A write sent while there is no leader fails on every member alike (etcd's
+     * election, not the proxy's doing), so the writes counted are the ones after it.
+     */
+    @Test
+    void whenTheLeaderDiesWritesGoToTheNewOne() {
+        EtcdCluster cluster = CLUSTER.cluster();
+        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
+                List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
+            DIAGNOSTICS.forTest("proxy", proxy::output);
+            V2Client client = V2Client.of(proxy.url());
+            int first = leaderIndex(cluster);
+            awaitWritesGoingTo(proxy, cluster, first);
+
+            cluster.kill(first);
+            int second = leaderIndex(cluster);
+            assertThat(second).isNotEqualTo(first);
+            awaitWritesGoingTo(proxy, cluster, second);
+            List<Long> before = received(cluster, "PUT");
+            for (int request = 0; request < REQUESTS; request++) {
+                V2Response put = client.put("/v2/keys/it-leader/after-kill/" + request, "v" + request);
+                assertThat(put.status()).as("%s", put).isEqualTo(201);
+            }
+            assertThat(minus(received(cluster, "PUT"), before))
+                    .as("PUTs each member was sent after member %d, the leader, was killed and member %d took over",
+                            first, second)
+                    .isEqualTo(onlyAt(second, cluster.size()));
+        }
+    }
+
     @Test
     void turnedOffWritesFollowThePolicy() throws IOException {
         EtcdCluster cluster = CLUSTER.cluster();
@@ -112,10 +143,13 @@ class WritesToLeaderTest {
         }
     }
 
-    /** The member that says it leads, from the members' own {@code /v2/stats/self}. */
+    /** The running member that says it leads, from the members' own {@code /v2/stats/self}. */
     private static int leaderIndex(EtcdCluster cluster) {
         return Poll.until("a member that knows it leads", LEADER_TIMEOUT, () -> {
             for (int index = 0; index < cluster.size(); index++) {
+                if (!cluster.isRunning(index)) {
+                    continue;
+                }
                 V2Response self = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/v2/stats/self");
                 if (self.status() == 200 && self.json().path("state").asText().equals("StateLeader")) {
                     return Optional.of(index);
@@ -134,10 +168,17 @@ class WritesToLeaderTest {
         });
     }
 
-    /** How many v2 keys requests with {@code method} (etcd's label for it) each member has been sent since it started. */
+    /**
+     * How many v2 keys requests with {@code method} (etcd's label for it) each member has been
+     * sent since it started; 0 for a member that is not running.
+     */
     private static List<Long> received(EtcdCluster cluster, String method) {
         List<Long> counts = new ArrayList<>();
         for (int index = 0; index < cluster.size(); index++) {
+            if (!cluster.isRunning(index)) {
+                counts.add(0L);
+                continue;
+            }
             V2Response metrics = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/metrics");
             assertThat(metrics.status()).as("%s", metrics).isEqualTo(200);
             long count = 0;
