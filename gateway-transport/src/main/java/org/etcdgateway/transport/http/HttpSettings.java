@@ -35,7 +35,7 @@ public record HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, 
         implements TransportSettings {
 
     /** How often the leader is asked for unless a setting says otherwise. */
-    public static final Duration DEFAULT_LEADER_CHECK_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_LEADER_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     /** With the fastest I/O engine this machine runs, and every request routed by the policy alone. */
     public HttpSettings(List<HostAndPort> listenAddresses, boolean readOnly, Duration failureWait, Duration dialTimeout,

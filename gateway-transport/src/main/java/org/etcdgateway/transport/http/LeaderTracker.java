@@ -18,18 +18,21 @@ import org.slf4j.LoggerFactory;
  * to it: a follower hands each on to the leader, one more hop and one more member's work per
  * request.
  *
- * <p>Every {@code leader-check-interval} it asks one usable endpoint {@code GET
- * /v2/members/leader} (the leader itself while it is one, so that a step-down shows at once;
- * after a failure, the next endpoint in turn). Until an answer names one of the endpoints, and
- * whenever an answer fails, the leader is unknown and writes follow the policy, as in etcd's
- * proxy. A leader that is out of date costs only the hop: the member it names still takes the
- * write and hands it on. Each change is logged once.
+ * <p>Every {@code leader-check-interval} it asks {@code GET /v2/members/leader} of the leader
+ * itself while it knows one, so that a leader that stepped down or died shows at the next
+ * question, and otherwise of the usable endpoints in turn. Until an answer names one of the
+ * endpoints, and whenever an answer fails or says there is none (an election), the leader is
+ * unknown, writes follow the policy as in etcd's proxy, and the next endpoint is asked after at
+ * most {@value #UNKNOWN_RETRY_SECONDS} s. A leader that is out of date costs only the hop: the
+ * member it names still takes the write and hands it on. Each change is logged once.
  *
  * <p>One question is in flight at a time; the next is scheduled when it is answered.
  */
 final class LeaderTracker {
 
     private static final Logger log = LoggerFactory.getLogger(LeaderTracker.class);
+    private static final long UNKNOWN_RETRY_SECONDS = 1;
+    private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(UNKNOWN_RETRY_SECONDS);
 
     private final EndpointPool pool;
     private final OneShotGet get;
@@ -37,7 +40,7 @@ final class LeaderTracker {
     private final Supplier<HttpSettings> settings;
     private volatile Endpoint leader;
     private volatile boolean stopped;
-    /** Which usable endpoint to ask when there is no leader to ask: moves on after each failure. */
+    /** Which usable endpoint to ask next while no leader is known. */
     private int turn;
     /** The state the log last named, so that each change is said once; a start with the setting off says nothing. */
     private String lastSaid = "off";
@@ -94,7 +97,7 @@ final class LeaderTracker {
             return;
         }
         Endpoint known = leader;
-        Endpoint asked = known != null && usable.contains(known) ? known : usable.get(Math.floorMod(turn, usable.size()));
+        Endpoint asked = known != null && usable.contains(known) ? known : usable.get(Math.floorMod(turn++, usable.size()));
         get.get(asked, LeaderAnswer.PATH, LeaderAnswer::read, LeaderAnswer::failed)
                 .whenComplete((answer, impossible) -> run(() -> answered(asked, answer)));
     }
@@ -104,7 +107,6 @@ final class LeaderTracker {
             return;
         }
         if (answer.problem() != null) {
-            turn++;
             learned(null, "asked " + asked + ": " + answer.problem());
         } else {
             List<Endpoint> endpoints = pool.all();
@@ -113,7 +115,8 @@ final class LeaderTracker {
                     () -> learned(null, "the leader's client URLs " + answer.clientUrls() + " name none of the endpoints "
                             + endpoints));
         }
-        askAgainAfter(settings.get().leaderCheckInterval());
+        Duration interval = settings.get().leaderCheckInterval();
+        askAgainAfter(leader == null && interval.compareTo(UNKNOWN_RETRY) > 0 ? UNKNOWN_RETRY : interval);
     }
 
     private void askAgainAfter(Duration interval) {

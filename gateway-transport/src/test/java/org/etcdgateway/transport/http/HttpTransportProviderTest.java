@@ -40,7 +40,7 @@ class HttpTransportProviderTest {
         assertThat(settings.ioThreads()).isZero();
         assertThat(settings.ioEngine()).isEqualTo("auto");
         assertThat(settings.writesToLeader()).as("writes to the leader: the gateway's own, on by default").isTrue();
-        assertThat(settings.leaderCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.leaderCheckInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
