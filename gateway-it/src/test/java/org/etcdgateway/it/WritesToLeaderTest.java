@@ -40,9 +40,7 @@ class WritesToLeaderTest {
     @Test
     void writesAndQuorumReadsGoToTheLeaderAndFollowItWhenItMoves() {
         EtcdCluster cluster = CLUSTER.cluster();
-        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
-                List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
-            DIAGNOSTICS.forTest("proxy", proxy::output);
+        try (GatewayV2Proxy proxy = startProxy(cluster)) {
             V2Client client = V2Client.of(proxy.url());
 
             // A key every member has applied, for plain reads that may go to any of them.
@@ -99,9 +97,7 @@ class WritesToLeaderTest {
     @Test
     void whenTheLeaderDiesWritesGoToTheNewOne() {
         EtcdCluster cluster = CLUSTER.cluster();
-        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
-                List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
-            DIAGNOSTICS.forTest("proxy", proxy::output);
+        try (GatewayV2Proxy proxy = startProxy(cluster)) {
             V2Client client = V2Client.of(proxy.url());
             int first = awaitAgreedLeader(proxy, cluster);
 
@@ -125,9 +121,7 @@ class WritesToLeaderTest {
     void turnedOffWritesFollowThePolicy() throws IOException {
         EtcdCluster cluster = CLUSTER.cluster();
         Path config = Files.writeString(dataDirectory.resolve("gateway.conf"), "gateway.transport.http.writes-to-leader = false\n");
-        try (GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory,
-                List.of("--config", config.toString(), "--proxy", "on", "--initial-cluster", cluster.initialCluster()))) {
-            DIAGNOSTICS.forTest("proxy", proxy::output);
+        try (GatewayV2Proxy proxy = startProxy(cluster, "--config", config.toString())) {
             V2Client client = V2Client.of(proxy.url());
             List<Long> before = received(cluster, "PUT");
             for (int request = 0; request < REQUESTS; request++) {
@@ -138,6 +132,15 @@ class WritesToLeaderTest {
                     .containsOnly(10L);
             assertThat(proxy.output()).doesNotContain("LeaderTracker");
         }
+    }
+
+    /** The gateway's proxy in front of {@code cluster}, with {@code flags} besides. */
+    private GatewayV2Proxy startProxy(EtcdCluster cluster, String... flags) {
+        List<String> command = new ArrayList<>(List.of("--proxy", "on", "--initial-cluster", cluster.initialCluster()));
+        command.addAll(List.of(flags));
+        GatewayV2Proxy proxy = GatewayV2Proxy.start(dataDirectory, command);
+        DIAGNOSTICS.forTest("proxy", proxy::output);
+        return proxy;
     }
 
     /**
