@@ -40,6 +40,8 @@ public final class Benchmark {
     private static final int MIN_WARMUP_SLICES = 3;
     private static final int MAX_WARMUP_SLICES = 10;
     private static final int QUICK_WARMUP_SLICES = 2;
+    /** HAProxy and etcd's Go programs compile nothing at run time: a first look gives them one slice. */
+    private static final int QUICK_NATIVE_WARMUP_SLICES = 1;
     private static final int STEADY_PERCENT = 5;
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
@@ -285,11 +287,13 @@ public final class Benchmark {
      * for a while under load, and a gateway serves for weeks, so its warm rate is the one to
      * compare. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
      * (at least {@value #MIN_WARMUP_SLICES}, at most {@value #MAX_WARMUP_SLICES}; with --quick
-     * always {@value #QUICK_WARMUP_SLICES}) and prints them.
+     * always {@value #QUICK_WARMUP_SLICES} for this gateway's JVM and
+     * {@value #QUICK_NATIVE_WARMUP_SLICES} for the others) and prints them.
      */
     private void warmUntilSteady(Candidate candidate, Target target, Load load) {
-        int minSlices = options.quick() ? QUICK_WARMUP_SLICES : MIN_WARMUP_SLICES;
-        int maxSlices = options.quick() ? QUICK_WARMUP_SLICES : MAX_WARMUP_SLICES;
+        int quickSlices = candidate.isOurs() ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
+        int minSlices = options.quick() ? quickSlices : MIN_WARMUP_SLICES;
+        int maxSlices = options.quick() ? quickSlices : MAX_WARMUP_SLICES;
         List<String> rates = new ArrayList<>();
         double previous = 0;
         boolean steady = false;
