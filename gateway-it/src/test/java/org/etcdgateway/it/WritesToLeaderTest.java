@@ -53,6 +53,14 @@ class WritesToLeaderTest {
             }
 
             int leader = awaitAgreedLeader(proxy, cluster);
+            assertThat(proxy.admin().metrics())
+                    .filteredOn(sample -> sample.name().equals("etcd_gateway_leader"))
+                    .as("the leader gauge on the proxy's /metrics")
+                    .singleElement()
+                    .satisfies(sample -> {
+                        assertThat(sample.labels()).containsEntry("endpoint", cluster.clientEndpoint(leader));
+                        assertThat(sample.value()).isEqualTo(1.0);
+                    });
             List<Long> putsBefore = received(cluster, "PUT");
             // etcd counts a GET with ?quorum=true as a QGET.
             List<Long> quorumGetsBefore = received(cluster, "QGET");

@@ -54,6 +54,7 @@ final class HttpTransport extends NettyTransport<HttpSettings> {
         OneShotGet get = new OneShotGet(parts.io(), parts.group(), parts.resolver(),
                 settings().dialTimeout().plus(LEADER_ANSWER_TIME), OneShotGet.trustingAnyCertificate());
         leader = new LeaderTracker(parts.pool(), get, parts.group().next(), this::settings);
+        ProxyMetrics.registerLeader(parts.context().metrics(), leader::leader);
         proxy = new HttpProxy(settings(), parts.pool(), parts.picker(), connections, UUID.randomUUID().toString(),
                 new ProxyMetrics(parts.context().metrics()), leader);
     }

@@ -3,15 +3,19 @@ package org.etcdgateway.transport.metrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.etcdgateway.api.Endpoint;
 
 /**
  * The http transport's request metrics, under the names and labels etcd's v2 proxy used
- * ({@code etcd_proxy_*}), so that dashboards made for it keep working.
+ * ({@code etcd_proxy_*}), so that dashboards made for it keep working; and the leader it knows
+ * ({@code etcd_gateway_leader}), which etcd's proxy had no notion of.
  */
 public final class ProxyMetrics {
 
@@ -67,6 +71,26 @@ public final class ProxyMetrics {
                 .classicOnly()
                 .classicExponentialUpperBounds(0.0005, 2, 13)
                 .withoutExemplars()
+                .register(registry);
+    }
+
+    /**
+     * Registers {@code etcd_gateway_leader}: 1, labelled with the endpoint, for the member the
+     * proxy sends writes to as the cluster's leader; no sample while none is known.
+     *
+     * @param leader the leader now, or null; read at each scrape
+     */
+    public static void registerLeader(PrometheusRegistry registry, Supplier<Endpoint> leader) {
+        GaugeWithCallback.builder()
+                .name("etcd_gateway_leader")
+                .help("1 for the endpoint known as the cluster's leader, where the v2 proxy sends writes; absent while none is known.")
+                .labelNames("endpoint")
+                .callback(callback -> {
+                    Endpoint known = leader.get();
+                    if (known != null) {
+                        callback.call(1, known.authority());
+                    }
+                })
                 .register(registry);
     }
 
