@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * itself while it knows one, so that a leader that stepped down or died shows at the next
  * question, and otherwise of the usable endpoints in turn. Until an answer names one of the
  * endpoints, and whenever an answer fails or says there is none (an election), the leader is
- * unknown, writes follow the policy as in etcd's proxy, and the next endpoint is asked after at
- * most {@value #UNKNOWN_RETRY_SECONDS} s. A leader that is out of date costs only the hop: the
- * member it names still takes the write and hands it on. Each change is logged once.
+ * unknown and writes follow the policy as in etcd's proxy; after a failure or an answer without a
+ * leader, the next endpoint is asked within {@value #UNKNOWN_RETRY_SECONDS} s. A leader that is
+ * out of date costs only the hop: the member it names still takes the write and hands it on.
+ * Each change is logged once.
  *
  * <p>One question is in flight at a time; the next is scheduled when it is answered.
  */
@@ -115,13 +116,20 @@ final class LeaderTracker {
                     () -> learned(null, "the leader's client URLs " + answer.clientUrls() + " name none of the endpoints "
                             + endpoints));
         }
+        // No answer, or no leader yet: soon again. A leader that is none of the endpoints is not
+        // going to change by the second.
         Duration interval = settings.get().leaderCheckInterval();
-        askAgainAfter(leader == null && interval.compareTo(UNKNOWN_RETRY) > 0 ? UNKNOWN_RETRY : interval);
+        askAgainAfter(answer.problem() != null && interval.compareTo(UNKNOWN_RETRY) > 0 ? UNKNOWN_RETRY : interval);
     }
 
     private void askAgainAfter(Duration interval) {
-        if (!stopped) {
+        if (stopped) {
+            return;
+        }
+        try {
             next = loop.schedule(this::ask, interval.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The loops are shutting down.
         }
     }
 
