@@ -43,6 +43,8 @@ public final class Benchmark {
     /** HAProxy and etcd's Go programs compile nothing at run time: a first look gives them one slice. */
     private static final int QUICK_NATIVE_WARMUP_SLICES = 1;
     private static final int STEADY_PERCENT = 5;
+    /** For the few requests the benchmark makes to members itself (a key to read, who leads). */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration QUICK_SETTLE = Duration.ofSeconds(1);
@@ -339,7 +341,7 @@ public final class Benchmark {
         for (String member : cluster.clientEndpoints()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + member + "/v2/stats/self")).build();
             try {
-                String self = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+                String self = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
                 if (self.contains("\"StateLeader\"")) {
                     return member;
                 }
@@ -359,7 +361,7 @@ public final class Benchmark {
                 .PUT(HttpRequest.BodyPublishers.ofString(form))
                 .build();
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("PUT " + path + " on " + member + " answered " + response.statusCode()
                         + ": " + response.body());

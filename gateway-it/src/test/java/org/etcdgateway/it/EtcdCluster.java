@@ -276,6 +276,22 @@ public final class EtcdCluster implements AutoCloseable {
         return index;
     }
 
+    /**
+     * The first running member whose own {@code /v2/stats/self} gives {@code state}
+     * ({@code StateLeader}, {@code StateFollower}); for a cluster started with the v2 API.
+     */
+    Optional<Integer> memberInRaftState(String state) {
+        for (int index = 0; index < members.size(); index++) {
+            if (isRunning(index)) {
+                V2Response self = V2Client.of("http://" + clientEndpoint(index)).get("/v2/stats/self");
+                if (self.status() == 200 && self.json().path("state").asText().equals(state)) {
+                    return Optional.of(index);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     boolean isRunning(int index) {
         return members.get(index).isRunning();
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -353,14 +352,7 @@ class V2ProxyTest {
 
     /** A member that is not the leader, from the members' own {@code /v2/stats/self}. */
     private static int followerIndex(EtcdCluster cluster) {
-        return Poll.until("a member that knows it follows", Duration.ofSeconds(10), () -> {
-            for (int index = 0; index < cluster.size(); index++) {
-                V2Response self = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/v2/stats/self");
-                if (self.status() == 200 && self.json().path("state").asText().equals("StateFollower")) {
-                    return Optional.of(index);
-                }
-            }
-            return Optional.empty();
-        });
+        return Poll.until("a member that knows it follows", Duration.ofSeconds(10),
+                () -> cluster.memberInRaftState("StateFollower"));
     }
 }

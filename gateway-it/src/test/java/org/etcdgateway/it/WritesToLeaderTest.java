@@ -157,7 +157,7 @@ class WritesToLeaderTest {
      */
     private static int awaitAgreedLeader(GatewayV2Proxy proxy, EtcdCluster cluster) {
         return Poll.until("a leader that the proxy names too", LEADER_TIMEOUT, () -> {
-            Optional<Integer> leading = leadingMember(cluster);
+            Optional<Integer> leading = cluster.memberInRaftState("StateLeader");
             if (leading.isEmpty()) {
                 return Optional.empty();
             }
@@ -165,18 +165,6 @@ class WritesToLeaderTest {
             List<String> said = proxy.output().lines().filter(l -> l.contains("LeaderTracker:")).toList();
             return !said.isEmpty() && said.get(said.size() - 1).endsWith(line) ? leading : Optional.empty();
         });
-    }
-
-    private static Optional<Integer> leadingMember(EtcdCluster cluster) {
-        for (int index = 0; index < cluster.size(); index++) {
-            if (cluster.isRunning(index)) {
-                V2Response self = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/v2/stats/self");
-                if (self.status() == 200 && self.json().path("state").asText().equals("StateLeader")) {
-                    return Optional.of(index);
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /**

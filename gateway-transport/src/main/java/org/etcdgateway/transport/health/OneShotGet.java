@@ -36,6 +36,18 @@ public final class OneShotGet {
     /** etcd's answers to these questions are a few hundred bytes; anything far larger is not etcd. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
+    /** One for the process: see {@link #trustingAnyCertificate()}. */
+    private static final Lazy<SslContext> TRUSTING_ANY_CERTIFICATE = new Lazy<>(() -> {
+        try {
+            return SslContextBuilder.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .endpointIdentificationAlgorithm(null)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot make the TLS client for requests to members: " + e.getMessage(), e);
+        }
+    });
+
     /** Enough of a body to tell what it is, short enough for a log line. */
     private static final int EXCERPT_CHARACTERS = 200;
 
@@ -67,21 +79,13 @@ public final class OneShotGet {
 
     /**
      * A TLS client that accepts any server certificate for any name, made when first asked for
-     * (Netty's TLS set-up reads the JDK's trust store, a quarter second at start-up). For
-     * questions whose answer, forged, can only steer the gateway between the members it already
-     * has: see {@link HttpHealthCheck}.
+     * (Netty's TLS set-up reads the JDK's trust store, a quarter second at start-up), and then
+     * shared by every check and question in the process, reloads included. For questions whose
+     * answer, forged, can only steer the gateway between the members it already has: see
+     * {@link HttpHealthCheck}.
      */
     public static Supplier<SslContext> trustingAnyCertificate() {
-        return new Lazy<>(() -> {
-            try {
-                return SslContextBuilder.forClient()
-                        .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                        .endpointIdentificationAlgorithm(null)
-                        .build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot make the TLS client for requests to members: " + e.getMessage(), e);
-            }
-        });
+        return TRUSTING_ANY_CERTIFICATE;
     }
 
     /**

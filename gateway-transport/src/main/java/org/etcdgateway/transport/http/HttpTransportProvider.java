@@ -64,8 +64,7 @@ public final class HttpTransportProvider implements TransportProvider<HttpSettin
         Duration leaderCheckInterval = settings.positiveDuration("leader-check-interval");
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
-        String ioEngine = settings.string("io-engine");
-        IoRuntime.problemWith(ioEngine).ifPresent(expected -> settings.error("io-engine", ioEngine, expected));
+        String ioEngine = IoRuntime.engineSetting(settings);
         HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
         return new HttpSettings(listenAddresses, readOnly, failureWait, dialTimeout, writeTimeout, readTimeout,

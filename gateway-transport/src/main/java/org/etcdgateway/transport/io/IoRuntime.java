@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.etcdgateway.api.config.SettingsReader;
 import org.slf4j.Logger;
 
 /**
@@ -106,29 +107,32 @@ public record IoRuntime(Engine engine, IoHandlerFactory ioHandlerFactory,
     /**
      * The engine named {@code name} ({@code auto} or one of {@link #ENGINES}). The settings
      * parsers report a name that is no engine, or one this machine cannot run, first
-     * ({@link #problemWith}).
+     * ({@link #engineSetting}).
      *
-     * @throws IllegalArgumentException for a name that is no engine
-     * @throws IllegalStateException    naming why this machine cannot run the engine
+     * @throws IllegalArgumentException for a name that is no engine, or one this machine cannot run
      */
     public static IoRuntime named(String name) {
-        if (name.equals("auto")) {
-            return best();
-        }
-        Engine engine = Engine.named(name).orElseThrow(() -> new IllegalArgumentException(
-                "no I/O engine named '" + name + "'; expected auto or one of " + ENGINES));
-        Throwable cause = engine.unavailabilityCause();
-        if (cause != null) {
-            throw new IllegalStateException(name + " is not available here: " + cause, cause);
-        }
-        return of(engine);
+        problemWith(name).ifPresent(expected -> {
+            throw new IllegalArgumentException("io-engine '" + name + "': expected " + expected);
+        });
+        return name.equals("auto") ? best() : of(Engine.named(name).orElseThrow());
+    }
+
+    /**
+     * Reads a transport's {@code io-engine}, reporting to {@code settings} a name that is no
+     * engine, or one this machine cannot run.
+     */
+    public static String engineSetting(SettingsReader settings) {
+        String name = settings.string("io-engine");
+        problemWith(name).ifPresent(expected -> settings.error("io-engine", name, expected));
+        return name;
     }
 
     /**
      * What is wrong with {@code name} as a transport's {@code io-engine}, for a configuration error;
      * empty when this machine can run it.
      */
-    public static Optional<String> problemWith(String name) {
+    static Optional<String> problemWith(String name) {
         if (name.equals("auto")) {
             return Optional.empty();
         }

@@ -40,8 +40,7 @@ public final class TcpTransportProvider implements TransportProvider<TcpSettings
         Duration retryDelay = settings.positiveDuration("retry-delay");
         Duration drainTimeout = settings.nonNegativeDuration("drain-timeout");
         int ioThreads = settings.integer("io-threads", 0, 1024);
-        String ioEngine = settings.string("io-engine");
-        IoRuntime.problemWith(ioEngine).ifPresent(expected -> settings.error("io-engine", ioEngine, expected));
+        String ioEngine = IoRuntime.engineSetting(settings);
         HealthSettings health = HealthSettings.parse(settings);
         settings.throwIfInvalid();
         return new TcpSettings(listenAddress, dialTimeout, retryDelay, drainTimeout, ioThreads, ioEngine, health);
