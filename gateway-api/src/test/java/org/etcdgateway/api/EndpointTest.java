@@ -73,4 +73,19 @@ class EndpointTest {
         assertThatThrownBy(() -> new Endpoint("h", 2379, false, -1, 1, "test")).hasMessageContaining("priority: -1");
         assertThatThrownBy(() -> new Endpoint("h", 0, false, 0, 1, "test")).hasMessageContaining("port: 0");
     }
+
+    @Test
+    void equalOnlyWhenEveryFieldIs() {
+        Endpoint endpoint = new Endpoint("10.0.0.1", 2379, false, 0, 1, "static");
+        Endpoint same = new Endpoint(new String("10.0.0.1"), 2379, false, 0, 1, new String("static"));
+        assertThat(endpoint).isEqualTo(same).hasSameHashCodeAs(same);
+        assertThat(endpoint).isNotEqualTo(new Endpoint("10.0.0.2", 2379, false, 0, 1, "static"))
+                .isNotEqualTo(new Endpoint("10.0.0.1", 2380, false, 0, 1, "static"))
+                .isNotEqualTo(new Endpoint("10.0.0.1", 2379, true, 0, 1, "static"))
+                .isNotEqualTo(new Endpoint("10.0.0.1", 2379, false, 1, 1, "static"))
+                .isNotEqualTo(new Endpoint("10.0.0.1", 2379, false, 0, 2, "static"))
+                .isNotEqualTo(new Endpoint("10.0.0.1", 2379, false, 0, 1, "dns-srv"))
+                .isNotEqualTo(null)
+                .isNotEqualTo("10.0.0.1:2379");
+    }
 }
