@@ -211,7 +211,11 @@ class EtcdPeersDataDirTest {
             "{\"PeerURLs\":[]}",
             "{\"PeerURLs\":\"http://10.0.0.1:2380\"}",
             "{\"PeerURLs\":[2380]}",
-            "{\"PeerURLs\":[\"10.0.0.1:2380\"]}"})
+            "{\"PeerURLs\":[\"10.0.0.1:2380\"]}",
+            "{\"PeerURLs\":[[\"http://10.0.0.1:2380\"]]}",
+            "{\"PeerURLs\":[\"http://10.0.0.1:2380\"]} {}",
+            "{\"PeerURLs\":[\"http://10.0.0.1:2380\"],\"PeerURLs\":null}",
+            "{\"PeerURLs\":[\"http://10.0.0.1:2380\"]"})
     void aFileThatIsNotAClusterFileIsAStartupErrorNamingIt(String content) throws Exception {
         writeClusterFile(content);
         try (EndpointDiscovery discovery = provider.newDiscovery(withInitialCluster(DEAD_PEER), scheduler.context())) {
@@ -222,6 +226,18 @@ class EtcdPeersDataDirTest {
         }
         // Left as it was, for the operator to look at.
         assertThat(clusterFileText()).isEqualTo(content);
+    }
+
+    @Test
+    void fieldsOtherThanThePeerUrlsAreSkipped() throws Exception {
+        FakeHttpServer peer = peer();
+        peer.route("/members", members("http://127.0.0.1:12379", peer.baseUrl()));
+        writeClusterFile("{ \"Other\": {\"PeerURLs\": [1]}, \"PeerURLs\" : [ \"" + peer.baseUrl() + "\" ], \"More\": [[]] }\n");
+
+        try (EndpointDiscovery discovery = provider.newDiscovery(withInitialCluster(DEAD_PEER), scheduler.context())) {
+            discovery.start(delivered::add);
+        }
+        assertThat(delivered).containsExactly(List.of(Endpoint.of("127.0.0.1", 12379, "etcd-peers")));
     }
 
     @Test
