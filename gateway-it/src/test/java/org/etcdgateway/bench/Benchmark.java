@@ -285,30 +285,38 @@ public final class Benchmark {
     }
 
     /**
-     * Warms a proxy fresh from its start until it runs at its steady rate: a JVM's JIT compiles
-     * for a while under load, and a gateway serves for weeks, so its warm rate is the one to
-     * compare. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
-     * (at least {@value #MIN_WARMUP_SLICES}, at most {@value #MAX_WARMUP_SLICES}; with --quick
-     * always {@value #QUICK_WARMUP_SLICES} for this gateway's JVM and
-     * {@value #QUICK_NATIVE_WARMUP_SLICES} for the others) and prints them.
+     * Warms a proxy fresh from its start until it runs at its steady rate and cost: a JVM's JIT
+     * compiles for a while under load, and a gateway serves for weeks, so its warm figures are the
+     * ones to compare. The rate settles within seconds, while the CPU per request (and with it
+     * p99) goes on falling for as long again as C2 compiles the lukewarm paths, so both must
+     * settle. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
+     * in requests per second and in CPU time per request (at least {@value #MIN_WARMUP_SLICES},
+     * at most {@value #MAX_WARMUP_SLICES}; with --quick always {@value #QUICK_WARMUP_SLICES} for
+     * this gateway's JVM and {@value #QUICK_NATIVE_WARMUP_SLICES} for the others) and prints them.
      */
     private void warmUntilSteady(Candidate candidate, Target target, Load load) {
         int quickSlices = candidate.isOurs() ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
         int minSlices = options.quick() ? quickSlices : MIN_WARMUP_SLICES;
         int maxSlices = options.quick() ? quickSlices : MAX_WARMUP_SLICES;
-        List<String> rates = new ArrayList<>();
-        double previous = 0;
+        List<String> slices = new ArrayList<>();
+        Round previous = null;
         boolean steady = false;
         for (int slice = 1; slice <= maxSlices && !steady; slice++) {
-            LoadFigures figures = load.run(target.address(), options.warmup());
-            double rate = figures.requests() / figures.seconds();
-            rates.add(String.format("%.0f", rate));
-            steady = slice >= minSlices && Math.abs(rate - previous) <= previous * STEADY_PERCENT / 100.0;
-            previous = rate;
+            Round figures = target.measure(load, options.warmup());
+            slices.add(String.format("%.0f (%.1f)", figures.requestsPerSecond(), figures.proxyCpuMicrosPerRequest()));
+            steady = slice >= minSlices && previous != null
+                    && within(figures.requestsPerSecond(), previous.requestsPerSecond())
+                    && within(figures.proxyCpuMicrosPerRequest(), previous.proxyCpuMicrosPerRequest());
+            previous = figures;
         }
-        note(String.format("warm-up of %s from its start, %s s slices until one is within %d%% of the one before: %s req/s%s",
-                candidate.label(), options.warmup().toSeconds(), STEADY_PERCENT, String.join(", ", rates),
+        note(String.format("warm-up of %s from its start, %s s slices until one is within %d%% of the one before in"
+                        + " req/s and in CPU µs/req: %s req/s (CPU µs/req)%s",
+                candidate.label(), options.warmup().toSeconds(), STEADY_PERCENT, String.join(", ", slices),
                 steady ? "" : " (not steady after " + maxSlices + ")"));
+    }
+
+    private static boolean within(double value, double previous) {
+        return Math.abs(value - previous) <= previous * STEADY_PERCENT / 100.0;
     }
 
     private long elapsedSeconds() {
