@@ -110,11 +110,12 @@ final class ClusterFile implements PeerMembersDiscovery.PeerUrlsListener {
                 boolean ours = FIELD.equals(parser.currentName());
                 JsonToken value = parser.nextToken();
                 if (ours) {
-                    // As with any JSON reader, the last of two lists counts.
+                    // As with any JSON reader, the last of two counts.
                     urls = value == JsonToken.START_ARRAY ? urls(parser) : null;
-                } else {
-                    parser.skipChildren();
                 }
+                // Past any other field's value, and past a PeerURLs that is an object; urls()
+                // leaves the parser at the list's end, which this leaves alone.
+                parser.skipChildren();
             }
             // Strict as etcd's reader, which refuses anything after the object.
             JsonToken trailing = parser.nextToken();

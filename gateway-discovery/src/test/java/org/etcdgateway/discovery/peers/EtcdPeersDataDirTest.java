@@ -215,6 +215,7 @@ class EtcdPeersDataDirTest {
             "{\"PeerURLs\":[[\"http://10.0.0.1:2380\"]]}",
             "{\"PeerURLs\":[\"http://10.0.0.1:2380\"]} {}",
             "{\"PeerURLs\":[\"http://10.0.0.1:2380\"],\"PeerURLs\":null}",
+            "{\"PeerURLs\":{\"PeerURLs\":[\"http://10.0.0.1:2380\"]}}",
             "{\"PeerURLs\":[\"http://10.0.0.1:2380\"]"})
     void aFileThatIsNotAClusterFileIsAStartupErrorNamingIt(String content) throws Exception {
         writeClusterFile(content);
