@@ -21,22 +21,21 @@ final class IdleCase {
      */
     static IdleResult measure(ProxyProcess proxy, int connections, Duration settle) {
         ProxyProcess.sleepMillis(settle.toMillis());
-        long before = ProcStats.rssBytes(proxy.pid());
-        int descriptorsBefore = ProcStats.openDescriptors(proxy.pid());
+        long before = proxy.fromProc(ProcStats::rssBytes);
+        long descriptorsBefore = proxy.fromProc(ProcStats::openDescriptors);
         try (IdleConnections held = IdleConnections.open(proxy.socketAddress(), connections, OPEN_TIMEOUT)) {
             long deadline = System.nanoTime() + PAIRS_TIMEOUT.toNanos();
             // Both legs of every pair: the accepted client connection and the dialled upstream one.
-            while (ProcStats.openDescriptors(proxy.pid()) < descriptorsBefore + 2L * connections) {
-                proxy.checkAlive();
+            for (long added = proxy.fromProc(ProcStats::openDescriptors) - descriptorsBefore; added < 2L * connections;
+                    added = proxy.fromProc(ProcStats::openDescriptors) - descriptorsBefore) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(proxy + " holds " + (ProcStats.openDescriptors(proxy.pid())
-                            - descriptorsBefore) + " new descriptors after " + PAIRS_TIMEOUT + ", not the "
+                    throw new IllegalStateException(proxy + " holds " + added + " new descriptors after " + PAIRS_TIMEOUT + ", not the "
                             + 2L * connections + " of " + connections + " connection pairs");
                 }
                 ProxyProcess.sleepMillis(100);
             }
             ProxyProcess.sleepMillis(settle.toMillis());
-            long after = ProcStats.rssBytes(proxy.pid());
+            long after = proxy.fromProc(ProcStats::rssBytes);
             int open = held.stillOpen();
             if (open != connections) {
                 throw new IllegalStateException(proxy + " closed " + (connections - open) + " of " + connections

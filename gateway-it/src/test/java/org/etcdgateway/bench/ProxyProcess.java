@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 import org.etcdgateway.it.Executables;
 import org.etcdgateway.it.FreePorts;
 import org.etcdgateway.it.ProcessReaper;
@@ -186,6 +187,26 @@ final class ProxyProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException(candidate.label() + " (pid " + pid() + ") exited with code "
                     + process.exitValue() + "\n" + readLog(log));
+        }
+    }
+
+    /**
+     * What {@code read} finds in the /proc entries of the process (given its pid). A process that
+     * has exited takes them with it: that is the IllegalStateException of {@link #checkAlive()},
+     * saying how it exited, rather than a failed read.
+     */
+    long fromProc(LongUnaryOperator read) {
+        try {
+            return read.applyAsLong(pid());
+        } catch (UncheckedIOException e) {
+            try {
+                // The JDK sees the exit a moment after /proc does.
+                process.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            checkAlive();
+            throw e;
         }
     }
 
