@@ -37,17 +37,21 @@ public final class Benchmark {
     private static final PrintStream out = System.out;
     private static final int JETCD_IN_FLIGHT = 32;
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
+    private static final Duration QUICK_JETCD_CLIENT_WARMUP = Duration.ofMillis(200);
     private static final int MIN_WARMUP_SLICES = 3;
     private static final int MAX_WARMUP_SLICES = 10;
     private static final int QUICK_WARMUP_SLICES = 2;
-    /** HAProxy and etcd's Go programs compile nothing at run time: a first look gives them one slice. */
-    private static final int QUICK_NATIVE_WARMUP_SLICES = 1;
+    /**
+     * HAProxy and etcd's Go programs compile nothing at run time: a first look gives them no
+     * warm-up (the backends have warmed up already, under this gateway's warm-up before them).
+     */
+    private static final int QUICK_NATIVE_WARMUP_SLICES = 0;
     private static final int STEADY_PERCENT = 5;
     /** For the few requests the benchmark makes to members itself (a key to read, who leads). */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
-    private static final Duration QUICK_SETTLE = Duration.ofSeconds(1);
+    private static final Duration QUICK_SETTLE = Duration.ofMillis(500);
 
     private final BenchOptions options;
     private final Path work;
@@ -298,6 +302,10 @@ public final class Benchmark {
         int quickSlices = candidate.isOurs() ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
         int minSlices = options.quick() ? quickSlices : MIN_WARMUP_SLICES;
         int maxSlices = options.quick() ? quickSlices : MAX_WARMUP_SLICES;
+        if (maxSlices == 0) {
+            note("no warm-up of " + candidate.label() + " (--quick)");
+            return;
+        }
         List<String> slices = new ArrayList<>();
         Round previous = null;
         boolean steady = false;
@@ -328,13 +336,14 @@ public final class Benchmark {
         return (address, duration) -> wrk.run(address, duration, script);
     }
 
-    private static Load jetcd(JetcdLoad.Operation operation) {
+    private Load jetcd(JetcdLoad.Operation operation) {
+        Duration clientWarmup = options.quick() ? QUICK_JETCD_CLIENT_WARMUP : JETCD_CLIENT_WARMUP;
         // Each run has a client of its own: a short warm-up keeps its connection set-up out of the
         // window, and the proxies have relayed gRPC just before, in the case before this one.
         return new Load() {
             @Override
             public LoadFigures run(String address, Duration duration) {
-                return JetcdLoad.run(address, operation, JETCD_IN_FLIGHT, JETCD_CLIENT_WARMUP, duration);
+                return JetcdLoad.run(address, operation, JETCD_IN_FLIGHT, clientWarmup, duration);
             }
 
             @Override
