@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,10 +63,7 @@ class WritesToLeaderTest {
                         assertThat(sample.labels()).containsEntry("endpoint", cluster.clientEndpoint(leader));
                         assertThat(sample.value()).isEqualTo(1.0);
                     });
-            List<Long> putsBefore = received(cluster, "PUT");
-            // etcd counts a GET with ?quorum=true as a QGET.
-            List<Long> quorumGetsBefore = received(cluster, "QGET");
-            List<Long> getsBefore = received(cluster, "GET");
+            Received before = Received.by(cluster);
             for (int request = 0; request < REQUESTS; request++) {
                 V2Response put = client.put("/v2/keys/it-leader/first/" + request, "v" + request);
                 assertThat(put.status()).as("%s", put).isEqualTo(201);
@@ -73,25 +72,27 @@ class WritesToLeaderTest {
                 V2Response get = client.get("/v2/keys/it-leader/read");
                 assertThat(get.status()).as("%s", get).isEqualTo(200);
             }
-            assertThat(minus(received(cluster, "PUT"), putsBefore))
+            Received after = Received.by(cluster);
+            assertThat(after.since(before, "PUT"))
                     .as("PUTs each member was sent; the leader is member %d", leader)
                     .isEqualTo(onlyAt(leader, cluster.size()));
-            assertThat(minus(received(cluster, "QGET"), quorumGetsBefore))
+            // etcd counts a GET with ?quorum=true as a QGET.
+            assertThat(after.since(before, "QGET"))
                     .as("quorum GETs each member was sent; the leader is member %d", leader)
                     .isEqualTo(onlyAt(leader, cluster.size()));
-            assertThat(minus(received(cluster, "GET"), getsBefore))
+            assertThat(after.since(before, "GET"))
                     .as("plain GETs each member was sent: round-robin, the proxy's policy").containsOnly(10L);
 
             int next = (leader + 1) % cluster.size();
             CommandResult moved = Etcdctl.at(cluster.clientEndpoint(leader)).run("move-leader", cluster.memberId(next).toString());
             assertThat(moved.succeeded()).as(moved::describe).isTrue();
             assertThat(awaitAgreedLeader(proxy, cluster)).isEqualTo(next);
-            List<Long> putsBeforeMove = received(cluster, "PUT");
+            Received beforeMove = Received.by(cluster);
             for (int request = 0; request < REQUESTS; request++) {
                 V2Response put = client.put("/v2/keys/it-leader/moved/" + request, "v" + request);
                 assertThat(put.status()).as("%s", put).isEqualTo(201);
             }
-            assertThat(minus(received(cluster, "PUT"), putsBeforeMove))
+            assertThat(Received.by(cluster).since(beforeMove, "PUT"))
                     .as("PUTs each member was sent after the leadership moved to member %d", next)
                     .isEqualTo(onlyAt(next, cluster.size()));
         }
@@ -113,12 +114,12 @@ class WritesToLeaderTest {
             // Whichever member wins the election (a first winner may lose a later term).
             int second = awaitAgreedLeader(proxy, cluster);
             assertThat(second).isNotEqualTo(first);
-            List<Long> before = received(cluster, "PUT");
+            Received before = Received.by(cluster);
             for (int request = 0; request < REQUESTS; request++) {
                 V2Response put = client.put("/v2/keys/it-leader/after-kill/" + request, "v" + request);
                 assertThat(put.status()).as("%s", put).isEqualTo(201);
             }
-            assertThat(minus(received(cluster, "PUT"), before))
+            assertThat(Received.by(cluster).since(before, "PUT"))
                     .as("PUTs each member was sent after member %d, the leader, was killed and member %d took over",
                             first, second)
                     .isEqualTo(onlyAt(second, cluster.size()));
@@ -131,12 +132,12 @@ class WritesToLeaderTest {
         Path config = Files.writeString(dataDirectory.resolve("gateway.conf"), "gateway.transport.http.writes-to-leader = false\n");
         try (GatewayV2Proxy proxy = startProxy(cluster, "--config", config.toString())) {
             V2Client client = V2Client.of(proxy.url());
-            List<Long> before = received(cluster, "PUT");
+            Received before = Received.by(cluster);
             for (int request = 0; request < REQUESTS; request++) {
                 V2Response put = client.put("/v2/keys/it-leader/off/" + request, "v" + request);
                 assertThat(put.status()).as("%s", put).isEqualTo(201);
             }
-            assertThat(minus(received(cluster, "PUT"), before)).as("PUTs each member was sent: round-robin")
+            assertThat(Received.by(cluster).since(before, "PUT")).as("PUTs each member was sent: round-robin")
                     .containsOnly(10L);
             assertThat(proxy.output()).doesNotContain("LeaderTracker");
         }
@@ -168,36 +169,38 @@ class WritesToLeaderTest {
     }
 
     /**
-     * How many v2 keys requests with {@code method} (etcd's label for it) each member has been
-     * sent since it started; 0 for a member that is not running.
+     * How many v2 keys requests each member had been sent since it started, per method (etcd's
+     * label for it), from one reading of every member's {@code /metrics}; a member that is not
+     * running counts 0.
      */
-    private static List<Long> received(EtcdCluster cluster, String method) {
-        List<Long> counts = new ArrayList<>();
-        for (int index = 0; index < cluster.size(); index++) {
-            if (!cluster.isRunning(index)) {
-                counts.add(0L);
-                continue;
-            }
-            V2Response metrics = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/metrics");
-            assertThat(metrics.status()).as("%s", metrics).isEqualTo(200);
-            long count = 0;
-            Matcher matcher = RECEIVED.matcher(metrics.body());
-            while (matcher.find()) {
-                if (matcher.group(1).equals(method)) {
-                    count = Long.parseLong(matcher.group(2));
-                }
-            }
-            counts.add(count);
-        }
-        return counts;
-    }
+    private record Received(List<Map<String, Long>> perMember) {
 
-    private static List<Long> minus(List<Long> after, List<Long> before) {
-        List<Long> difference = new ArrayList<>();
-        for (int index = 0; index < after.size(); index++) {
-            difference.add(after.get(index) - before.get(index));
+        static Received by(EtcdCluster cluster) {
+            List<Map<String, Long>> perMember = new ArrayList<>();
+            for (int index = 0; index < cluster.size(); index++) {
+                Map<String, Long> counts = new HashMap<>();
+                if (cluster.isRunning(index)) {
+                    V2Response metrics = V2Client.of("http://" + cluster.clientEndpoint(index)).get("/metrics");
+                    assertThat(metrics.status()).as("%s", metrics).isEqualTo(200);
+                    Matcher matcher = RECEIVED.matcher(metrics.body());
+                    while (matcher.find()) {
+                        counts.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+                    }
+                }
+                perMember.add(counts);
+            }
+            return new Received(perMember);
         }
-        return difference;
+
+        /** Per member, the requests with {@code method} sent to it between {@code before} and this reading. */
+        List<Long> since(Received before, String method) {
+            List<Long> difference = new ArrayList<>();
+            for (int index = 0; index < perMember.size(); index++) {
+                difference.add(perMember.get(index).getOrDefault(method, 0L)
+                        - before.perMember.get(index).getOrDefault(method, 0L));
+            }
+            return difference;
+        }
     }
 
     private static List<Long> onlyAt(int index, int size) {
