@@ -45,10 +45,10 @@ public final class Benchmark {
      * A new case's traffic (one gRPC connection after 64 JSON ones, a dial per request after
      * keep-alive) makes C2 compile again: in the first round of the jetcd cases this gateway's CPU
      * per request was up to twice that of the rounds after it. So this gateway, warmed already by
-     * a case before, warms again until steady, for at least two slices and at most six.
+     * a case before, warms again until steady, for at least two slices and at most four.
      */
     private static final int MIN_REWARM_SLICES = 2;
-    private static final int MAX_REWARM_SLICES = 6;
+    private static final int MAX_REWARM_SLICES = 4;
     /**
      * HAProxy and etcd's Go programs compile nothing at run time: a first look gives them no
      * warm-up (the backends have warmed up already, under this gateway's warm-up before them).
