@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -85,6 +87,26 @@ class TcpTransportTest {
             client.shutdownOutput();
             String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).isEqualTo("read 100000");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void anEndpointsHalfCloseReachesTheClientWhichCanStillSend(IoRuntime io) throws Exception {
+        // The backend greets, half-closes, then reads to end of stream and reports the count.
+        CompletableFuture<Long> readByBackend = new CompletableFuture<>();
+        Backend greeter = backend(socket -> {
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            readByBackend.complete(socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
+        });
+        TcpTransport transport = start(io, settings(), List.of(greeter.endpoint()));
+        try (Socket client = connect(transport)) {
+            String greeting = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(greeting).as("the greeting, then the end of stream").isEqualTo("hello");
+            client.getOutputStream().write(new byte[100_000]);
+            client.shutdownOutput();
+            assertThat(readByBackend.get(10, TimeUnit.SECONDS)).isEqualTo(100_000L);
         }
     }
 
