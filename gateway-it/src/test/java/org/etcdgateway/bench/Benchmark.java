@@ -278,7 +278,8 @@ public final class Benchmark {
             if (fresh) {
                 warmUntilSteady(entry.getKey(), target, load);
             } else if (entry.getKey().isOurs() && !options.quick()) {
-                rewarmUntilSteady(entry.getKey(), id, target, load);
+                slicesUntilSteady(entry.getKey().label() + " again for " + id, target, load, MIN_REWARM_SLICES,
+                        MAX_REWARM_SLICES);
             } else if (!options.quick() || entry.getKey().isOurs() && !load.warmsItself()) {
                 // The backends' first seconds are kept out of the rounds. A first look leaves that
                 // out and gives only our JVM the run, whose code for this case's traffic (1 MiB
@@ -318,11 +319,6 @@ public final class Benchmark {
             return;
         }
         slicesUntilSteady(candidate.label() + " from its start", target, load, minSlices, maxSlices);
-    }
-
-    /** Warms this gateway, warmed by an earlier case, for case {@code id}'s traffic; see {@link #MIN_REWARM_SLICES}. */
-    private void rewarmUntilSteady(Candidate candidate, String id, Target target, Load load) {
-        slicesUntilSteady(candidate.label() + " again for " + id, target, load, MIN_REWARM_SLICES, MAX_REWARM_SLICES);
     }
 
     private void slicesUntilSteady(String what, Target target, Load load, int minSlices, int maxSlices) {

@@ -26,8 +26,8 @@ final class IdleCase {
         try (IdleConnections held = IdleConnections.open(proxy.socketAddress(), connections, OPEN_TIMEOUT)) {
             long deadline = System.nanoTime() + PAIRS_TIMEOUT.toNanos();
             // Both legs of every pair: the accepted client connection and the dialled upstream one.
-            for (long added = proxy.fromProc(ProcStats::openDescriptors) - descriptorsBefore; added < 2L * connections;
-                    added = proxy.fromProc(ProcStats::openDescriptors) - descriptorsBefore) {
+            long added;
+            while ((added = proxy.fromProc(ProcStats::openDescriptors) - descriptorsBefore) < 2L * connections) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(proxy + " holds " + added + " new descriptors after " + PAIRS_TIMEOUT + ", not the "
                             + 2L * connections + " of " + connections + " connection pairs");
