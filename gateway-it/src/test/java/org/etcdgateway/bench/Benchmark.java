@@ -60,6 +60,8 @@ public final class Benchmark {
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration QUICK_SETTLE = Duration.ofMillis(500);
+    /** After an idle proxy's connections came in, time for memory it freed meanwhile to go back to the system. */
+    private static final Duration RELEASE = Duration.ofSeconds(5);
 
     private final BenchOptions options;
     private final Path work;
@@ -163,7 +165,8 @@ public final class Benchmark {
         try (NginxBackends backends = NginxBackends.start(work, connections + 64)) {
             for (Candidate candidate : List.of(Candidate.OURS_TCP, Candidate.ETCD_GATEWAY, Candidate.HAPROXY)) {
                 try (ProxyProcess proxy = startL4(candidate, backends.addresses(), connections + 64)) {
-                    idle.add(IdleCase.measure(proxy, connections, options.quick() ? QUICK_SETTLE : SETTLE));
+                    idle.add(options.quick() ? IdleCase.measure(proxy, connections, QUICK_SETTLE, Duration.ZERO)
+                            : IdleCase.measure(proxy, connections, SETTLE, RELEASE));
                     out.printf("idle %-22s %s%n", candidate.label(), describe(idle.get(idle.size() - 1)));
                 } catch (IllegalStateException e) {
                     // One proxy giving out must not cost the others' figures; the report says so.

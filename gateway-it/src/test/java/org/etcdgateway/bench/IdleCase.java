@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Case 6: how much memory a proxy spends on connections that do nothing. Opens the connections,
  * waits until the proxy holds an upstream connection for each, lets it settle, and reads its
- * resident set.
+ * resident set again.
  */
 final class IdleCase {
 
@@ -16,10 +16,14 @@ final class IdleCase {
     }
 
     /**
-     * @param settle time for lazily touched pages and deferred work to show up in the resident set,
-     *               before the first reading and again before the second
+     * @param settle  time for lazily touched pages and deferred work to show up in the resident set,
+     *                before the first reading and again before the second
+     * @param release more time before the second reading, for memory freed while the connections
+     *                came in to go back to the system: the JIT compiles the accept and dial paths
+     *                then, and a JVM hands its compilers' scratch memory back to the C heap within
+     *                5 s, which the gateway's launcher has glibc return to the system every second
      */
-    static IdleResult measure(ProxyProcess proxy, int connections, Duration settle) {
+    static IdleResult measure(ProxyProcess proxy, int connections, Duration settle, Duration release) {
         ProxyProcess.sleepMillis(settle.toMillis());
         long before = proxy.fromProc(ProcStats::rssBytes);
         long descriptorsBefore = proxy.fromProc(ProcStats::openDescriptors);
@@ -34,7 +38,7 @@ final class IdleCase {
                 }
                 ProxyProcess.sleepMillis(100);
             }
-            ProxyProcess.sleepMillis(settle.toMillis());
+            ProxyProcess.sleepMillis(settle.plus(release).toMillis());
             long after = proxy.fromProc(ProcStats::rssBytes);
             int open = held.stillOpen();
             if (open != connections) {

@@ -163,7 +163,9 @@ final class Report {
         }
         return "## Idle connections\n\n"
                 + "Each client connection held open and idle through the proxy, with the upstream connection "
-                + "the proxy opened for it.\n\n"
+                + "the proxy opened for it. *RSS after* is read seconds after the last pair is up, so that memory the "
+                + "proxy used while they came in and has freed since (a JIT's, compiling the accept path) is not "
+                + "counted.\n\n"
                 + table.markdown();
     }
 
