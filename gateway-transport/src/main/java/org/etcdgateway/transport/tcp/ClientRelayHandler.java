@@ -14,6 +14,7 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayList;
 import java.util.List;
 import org.etcdgateway.api.Endpoint;
@@ -232,13 +233,16 @@ final class ClientRelayHandler extends ChannelInboundHandlerAdapter {
      * the socket is shut directly: Netty's {@code shutdownOutput} would also fail the empty
      * outbound buffer with an exception it builds, stack trace and all, and fire an event that
      * nothing here listens for, which with a new connection per request cost 6% of the CPU per
-     * connection (README, Performance). A socket that cannot be shut is closed, as before.
+     * connection (README, Performance). A socket that cannot be shut, because its peer has reset
+     * it say, is closed, as before.
      */
-    private static void shutdownOutput(Channel channel) {
+    static void shutdownOutput(Channel channel) {
         if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
             try {
                 socket.shutdown(false, true);
-            } catch (IOException e) {
+            } catch (IOException | NotYetConnectedException e) {
+                // The latter when the peer has reset the connection (ENOTCONN) and Netty has not
+                // yet seen it: unchecked, it would escape into the write's listener.
                 channel.close();
             }
             return;
