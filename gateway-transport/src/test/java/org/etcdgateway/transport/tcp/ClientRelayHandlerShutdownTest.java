@@ -2,9 +2,9 @@ package org.etcdgateway.transport.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.etcdgateway.transport.io.IoRuntime;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,12 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ClientRelayHandlerShutdownTest {
 
-    static Stream<IoRuntime> runtimes() {
-        return IoRuntime.ENGINES.stream().map(IoRuntime::named);
-    }
-
     @ParameterizedTest
-    @MethodSource("runtimes")
+    @MethodSource("org.etcdgateway.transport.tcp.TcpTransportTest#runtimes")
     void aSideWhosePeerResetIsClosedWithoutAnEscapingException(IoRuntime io) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         MultiThreadIoEventLoopGroup group = io.newEventLoopGroup(1, "shutdown-test");
