@@ -39,22 +39,27 @@ public final class Benchmark {
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
     private static final Duration QUICK_JETCD_CLIENT_WARMUP = Duration.ofMillis(200);
     private static final int MIN_WARMUP_SLICES = 3;
+    /** Two slices, the fewest that can show a steady rate, for programs that compile nothing at run time. */
+    private static final int MIN_NATIVE_WARMUP_SLICES = 2;
     private static final int MAX_WARMUP_SLICES = 10;
     private static final int QUICK_WARMUP_SLICES = 2;
     /**
      * A new case's traffic (one gRPC connection after 64 JSON ones, a dial per request after
      * keep-alive) makes C2 compile again: in the first round of the jetcd cases this gateway's CPU
-     * per request was up to twice that of the rounds after it. So this gateway, warmed already by
-     * a case before, warms again until steady, for at least two slices and at most four.
+     * per request was up to twice that of the rounds after it, and its compiler threads took 45 to
+     * 70% of its CPU for the first four 2 s slices of jetcd puts. So this gateway, warmed already
+     * by a case before, warms again until steady, for at least two slices and at most six.
      */
     private static final int MIN_REWARM_SLICES = 2;
-    private static final int MAX_REWARM_SLICES = 4;
+    private static final int MAX_REWARM_SLICES = 6;
     /**
      * HAProxy and etcd's Go programs compile nothing at run time: a first look gives them no
      * warm-up (the backends have warmed up already, under this gateway's warm-up before them).
      */
     private static final int QUICK_NATIVE_WARMUP_SLICES = 0;
     private static final int STEADY_PERCENT = 5;
+    /** The most of a slice's CPU time a JVM's JIT compilers may take for the proxy to count as steady. */
+    private static final int JIT_QUIET_PERCENT = 5;
     /** For the few requests the benchmark makes to members itself (a key to read, who leads). */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Time for lazily touched pages and deferred work to show up in an idle proxy's resident set. */
@@ -309,9 +314,9 @@ public final class Benchmark {
             for (Map.Entry<Candidate, Target> entry : targets.entrySet()) {
                 Round figures = entry.getValue().measure(load, options.round());
                 rounds.computeIfAbsent(entry.getKey(), candidate -> new ArrayList<>()).add(figures);
-                out.printf("  round %d %-22s %9.0f req/s  p99 %8.0f us  cpu %6.1f us/req  errors %d%n", round,
-                        entry.getKey().label(), figures.requestsPerSecond(), figures.p99Micros(),
-                        figures.proxyCpuMicrosPerRequest(), figures.errors());
+                out.printf("  round %d %-22s %9.0f req/s  p99 %8.0f us  cpu %6.1f us/req (JIT %3.0f%%)  errors %d%n",
+                        round, entry.getKey().label(), figures.requestsPerSecond(), figures.p99Micros(),
+                        figures.proxyCpuMicrosPerRequest(), figures.proxyJitShare() * 100, figures.errors());
             }
         }
         rounds.forEach((candidate, list) -> results.add(new CaseResult(id, title, candidate, list)));
@@ -322,14 +327,19 @@ public final class Benchmark {
      * compiles for a while under load, and a gateway serves for weeks, so its warm figures are the
      * ones to compare. The rate settles within seconds, while the CPU per request (and with it
      * p99) goes on falling for as long again as C2 compiles the lukewarm paths, so both must
-     * settle. Runs warm-up slices until one is within {@value #STEADY_PERCENT}% of the one before
-     * in requests per second and in CPU time per request (at least {@value #MIN_WARMUP_SLICES},
-     * at most {@value #MAX_WARMUP_SLICES}; with --quick always {@value #QUICK_WARMUP_SLICES} for
-     * this gateway's JVM and {@value #QUICK_NATIVE_WARMUP_SLICES} for the others) and prints them.
+     * settle and the compilers must have gone quiet: runs warm-up slices until one is within
+     * {@value #STEADY_PERCENT}% of the one before in requests per second and in CPU time per
+     * request, with at most {@value #JIT_QUIET_PERCENT}% of the proxy's CPU time in its JIT's
+     * compiler threads (HAProxy and etcd's Go programs have none). At least
+     * {@value #MIN_WARMUP_SLICES} slices for this gateway's JVM and {@value #MIN_NATIVE_WARMUP_SLICES}
+     * for the others, at most {@value #MAX_WARMUP_SLICES}; with --quick always
+     * {@value #QUICK_WARMUP_SLICES} for this gateway's JVM and {@value #QUICK_NATIVE_WARMUP_SLICES}
+     * for the others. Prints the slices.
      */
     private void warmUntilSteady(Candidate candidate, Target target, Load load) {
         int quickSlices = candidate.isOurs() ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
-        int minSlices = options.quick() ? quickSlices : MIN_WARMUP_SLICES;
+        int fullMinSlices = candidate.isOurs() ? MIN_WARMUP_SLICES : MIN_NATIVE_WARMUP_SLICES;
+        int minSlices = options.quick() ? quickSlices : fullMinSlices;
         int maxSlices = options.quick() ? quickSlices : MAX_WARMUP_SLICES;
         if (maxSlices == 0) {
             note("no warm-up of " + candidate.label() + " (--quick)");
@@ -344,15 +354,18 @@ public final class Benchmark {
         boolean steady = false;
         for (int slice = 1; slice <= maxSlices && !steady; slice++) {
             Round figures = target.measure(load, options.warmup());
-            slices.add(String.format("%.0f (%.1f)", figures.requestsPerSecond(), figures.proxyCpuMicrosPerRequest()));
+            slices.add(String.format("%.0f (%.1f, %.0f%%)", figures.requestsPerSecond(),
+                    figures.proxyCpuMicrosPerRequest(), figures.proxyJitShare() * 100));
             steady = slice >= minSlices && previous != null
                     && within(figures.requestsPerSecond(), previous.requestsPerSecond())
-                    && within(figures.proxyCpuMicrosPerRequest(), previous.proxyCpuMicrosPerRequest());
+                    && within(figures.proxyCpuMicrosPerRequest(), previous.proxyCpuMicrosPerRequest())
+                    && figures.proxyJitShare() * 100 <= JIT_QUIET_PERCENT;
             previous = figures;
         }
         note(String.format("warm-up of %s, %s s slices until one is within %d%% of the one before in"
-                        + " req/s and in CPU µs/req: %s req/s (CPU µs/req)%s",
-                what, options.warmup().toSeconds(), STEADY_PERCENT, String.join(", ", slices),
+                        + " req/s and in CPU µs/req, with at most %d%% of that CPU in JIT compilers: %s"
+                        + " req/s (CPU µs/req, JIT's share)%s",
+                what, options.warmup().toSeconds(), STEADY_PERCENT, JIT_QUIET_PERCENT, String.join(", ", slices),
                 steady ? "" : " (not steady after " + maxSlices + ")"));
     }
 
@@ -461,15 +474,17 @@ public final class Benchmark {
 
         Round measure(Load load, Duration duration) {
             if (proxy == null) {
-                return load.run(address, duration).toRound(Double.NaN, -1);
+                return load.run(address, duration).toRound(Double.NaN, -1, Double.NaN);
             }
             proxy.checkAlive();
             ProcStats.resetPeakRss(proxy.pid());
             double cpuBefore = ProcStats.cpuSeconds(proxy.pid());
+            double jitBefore = ProcStats.jitCpuSeconds(proxy.pid());
             LoadFigures figures = load.run(address, duration);
             double cpu = ProcStats.cpuSeconds(proxy.pid()) - cpuBefore;
+            double jit = ProcStats.jitCpuSeconds(proxy.pid()) - jitBefore;
             proxy.checkAlive();
-            return figures.toRound(cpu, ProcStats.peakRssBytes(proxy.pid()));
+            return figures.toRound(cpu, ProcStats.peakRssBytes(proxy.pid()), jit);
         }
 
         @Override

@@ -47,8 +47,8 @@ record LoadFigures(long requests, long errors, double seconds, double p50Micros,
      * @param proxyCpuSeconds   the proxy's CPU time over the window, NaN without a proxy
      * @param proxyPeakRssBytes the proxy's peak resident set, -1 without a proxy
      */
-    Round toRound(double proxyCpuSeconds, long proxyPeakRssBytes) {
+    Round toRound(double proxyCpuSeconds, long proxyPeakRssBytes, double proxyJitCpuSeconds) {
         return new Round(requests, errors, seconds, p50Micros, p99Micros, p999Micros, proxyCpuSeconds,
-                proxyPeakRssBytes, loadCpuSeconds);
+                proxyPeakRssBytes, loadCpuSeconds, proxyJitCpuSeconds);
     }
 }

@@ -24,12 +24,45 @@ final class ProcStats {
      * 15 of {@code /proc/PID/stat}).
      */
     static double cpuSeconds(long pid) {
-        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        return threadCpuSeconds(read(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** Fields 14 and 15 of a process's or a thread's {@code stat} line, in seconds. */
+    private static double threadCpuSeconds(String stat) {
         // The command name (field 2) is in parentheses and may hold spaces: count from after it.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         long utime = Long.parseLong(fields[11]);
         long stime = Long.parseLong(fields[12]);
         return (utime + stime) / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * User plus system CPU seconds that the JVM's JIT compiler threads of a process have used so
+     * far: the threads HotSpot names {@code C1 CompilerThreadN} and {@code C2 CompilerThreadN}
+     * (the kernel keeps the first 15 characters). 0 for a process that has no such threads.
+     */
+    static double jitCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        double seconds = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (NoSuchFileException e) {
+                    continue; // the thread ended between the listing and the read
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    seconds += threadCpuSeconds(stat);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("process " + pid + " is gone (" + tasks + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the threads of process " + pid, e);
+        }
+        return seconds;
     }
 
     /** Resident set now, bytes ({@code VmRSS}). */

@@ -151,7 +151,15 @@ final class Report {
                         .map(round -> count(round.requestsPerSecond()))
                         .collect(joining(" / "))))
                 .collect(joining("; "));
-        return "Per-round req/s (" + number(info.secondsPerRound()) + " s rounds, in run order): " + figures + "\n";
+        String jit = rows.stream()
+                .filter(row -> row.rounds().stream().anyMatch(round -> round.proxyJitCpuSeconds() > 0))
+                .map(row -> row.candidate().label() + " " + row.rounds().stream()
+                        .map(round -> fixed(round.proxyJitShare() * 100, 0) + "%")
+                        .collect(joining(" / ")))
+                .collect(joining("; "));
+        return "Per-round req/s (" + number(info.secondsPerRound()) + " s rounds, in run order): " + figures + "\n"
+                + (jit.isEmpty() ? "" : "\nPer-round share of the proxy's CPU time that its JIT compilers took: " + jit
+                        + "\n");
     }
 
     private static String idleSection(List<IdleResult> idle) {

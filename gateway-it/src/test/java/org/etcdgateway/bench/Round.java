@@ -13,9 +13,12 @@ package org.etcdgateway.bench;
  *                          NaN when there is no proxy ({@link Candidate#DIRECT})
  * @param proxyPeakRssBytes the proxy's peak resident set over the run, -1 when there is no proxy
  * @param loadCpuSeconds    user + system CPU time of the load generator over the run
+ * @param proxyJitCpuSeconds the part of {@code proxyCpuSeconds} that the proxy's JIT compiler
+ *                          threads used: 0 for a proxy without a JIT, NaN when there is no proxy
  */
 record Round(long requests, long errors, double seconds, double p50Micros, double p99Micros, double p999Micros,
-        double proxyCpuSeconds, long proxyPeakRssBytes, double loadCpuSeconds) {
+        double proxyCpuSeconds, long proxyPeakRssBytes, double loadCpuSeconds,
+        double proxyJitCpuSeconds) {
 
     double requestsPerSecond() {
         return requests / seconds;
@@ -24,6 +27,11 @@ record Round(long requests, long errors, double seconds, double p50Micros, doubl
     /** Proxy CPU time per request in microseconds; NaN without a proxy. */
     double proxyCpuMicrosPerRequest() {
         return requests == 0 ? Double.NaN : proxyCpuSeconds * 1e6 / requests;
+    }
+
+    /** The share of the proxy's CPU time that its JIT compilers took, 0 to 1; NaN without a proxy. */
+    double proxyJitShare() {
+        return proxyCpuSeconds > 0 ? proxyJitCpuSeconds / proxyCpuSeconds : proxyJitCpuSeconds;
     }
 
     /** The load generator's CPU use, in cores (1.0 = one core busy the whole run). */
