@@ -39,19 +39,25 @@ public final class Benchmark {
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
     private static final Duration QUICK_JETCD_CLIENT_WARMUP = Duration.ofMillis(200);
     private static final int MIN_WARMUP_SLICES = 3;
-    /** Two slices, the fewest that can show a steady rate, for programs that compile nothing at run time. */
+    /**
+     * Programs that compile nothing at run time: two slices, the fewest that can show a steady
+     * rate, and three at most, as what varies between their slices is the members' noise, not
+     * their own warming (in one run etcd's gateway took six: 4,514, 5,021, 5,343, 4,853, 4,392 and
+     * 4,340 JSON range requests a second at 50 to 62 µs each, with no trend).
+     */
     private static final int MIN_NATIVE_WARMUP_SLICES = 2;
-    private static final int MAX_WARMUP_SLICES = 10;
+    private static final int MAX_NATIVE_WARMUP_SLICES = 3;
+    private static final int MAX_WARMUP_SLICES = 8;
     private static final int QUICK_WARMUP_SLICES = 2;
     /**
      * A new case's traffic (one gRPC connection after 64 JSON ones, a dial per request after
      * keep-alive) makes C2 compile again: in the first round of the jetcd cases this gateway's CPU
      * per request was up to twice that of the rounds after it, and its compiler threads took 45 to
      * 70% of its CPU for the first four 2 s slices of jetcd puts. So this gateway, warmed already
-     * by a case before, warms again until steady, for at least two slices and at most six.
+     * by a case before, warms again until steady, for at least two slices and at most five.
      */
     private static final int MIN_REWARM_SLICES = 2;
-    private static final int MAX_REWARM_SLICES = 6;
+    private static final int MAX_REWARM_SLICES = 5;
     /**
      * HAProxy and etcd's Go programs compile nothing at run time: a first look gives them no
      * warm-up (the backends have warmed up already, under this gateway's warm-up before them).
@@ -330,9 +336,9 @@ public final class Benchmark {
      * settle and the compilers must have gone quiet: runs warm-up slices until one is within
      * {@value #STEADY_PERCENT}% of the one before in requests per second and in CPU time per
      * request, with at most {@value #JIT_QUIET_PERCENT}% of the proxy's CPU time in its JIT's
-     * compiler threads (HAProxy and etcd's Go programs have none). At least
-     * {@value #MIN_WARMUP_SLICES} slices for this gateway's JVM and {@value #MIN_NATIVE_WARMUP_SLICES}
-     * for the others, at most {@value #MAX_WARMUP_SLICES}; with --quick always
+     * compiler threads (HAProxy and etcd's Go programs have none). {@value #MIN_WARMUP_SLICES} to
+     * {@value #MAX_WARMUP_SLICES} slices for this gateway's JVM, {@value #MIN_NATIVE_WARMUP_SLICES}
+     * to {@value #MAX_NATIVE_WARMUP_SLICES} for the others; with --quick always
      * {@value #QUICK_WARMUP_SLICES} for this gateway's JVM and {@value #QUICK_NATIVE_WARMUP_SLICES}
      * for the others. Prints the slices.
      */
@@ -340,7 +346,8 @@ public final class Benchmark {
         int quickSlices = candidate.isOurs() ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
         int fullMinSlices = candidate.isOurs() ? MIN_WARMUP_SLICES : MIN_NATIVE_WARMUP_SLICES;
         int minSlices = options.quick() ? quickSlices : fullMinSlices;
-        int maxSlices = options.quick() ? quickSlices : MAX_WARMUP_SLICES;
+        int fullMaxSlices = candidate.isOurs() ? MAX_WARMUP_SLICES : MAX_NATIVE_WARMUP_SLICES;
+        int maxSlices = options.quick() ? quickSlices : fullMaxSlices;
         if (maxSlices == 0) {
             note("no warm-up of " + candidate.label() + " (--quick)");
             return;
