@@ -39,6 +39,7 @@ public final class Benchmark {
     private static final Duration JETCD_CLIENT_WARMUP = Duration.ofMillis(500);
     private static final Duration QUICK_JETCD_CLIENT_WARMUP = Duration.ofMillis(200);
     private static final int MIN_WARMUP_SLICES = 3;
+    private static final int MAX_WARMUP_SLICES = 8;
     /**
      * Programs that compile nothing at run time: two slices, the fewest that can show a steady
      * rate, and three at most, as what varies between their slices is the members' noise, not
@@ -47,7 +48,6 @@ public final class Benchmark {
      */
     private static final int MIN_NATIVE_WARMUP_SLICES = 2;
     private static final int MAX_NATIVE_WARMUP_SLICES = 3;
-    private static final int MAX_WARMUP_SLICES = 8;
     private static final int QUICK_WARMUP_SLICES = 2;
     /**
      * A new case's traffic (one gRPC connection after 64 JSON ones, a dial per request after
