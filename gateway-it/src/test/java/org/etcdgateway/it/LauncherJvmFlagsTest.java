@@ -74,12 +74,13 @@ class LauncherJvmFlagsTest {
     }
 
     @Test
-    void givesTheDataPathTheJvmsOwnCompileThresholds() throws Exception {
+    void compilesStartUpCodeLaterThanTheDataPath() throws Exception {
         Path java = standInJava("JAVA_VERSION=\"17.0.15\"\n");
 
         List<String> arguments = launch(java.toString());
 
         assertThat(arguments).contains("-XX:CompileCommand=quiet", "-XX:Tier4InvocationThreshold=20000",
+                "-XX:Tier3InvocationThreshold=800", "-XX:Tier3CompileThreshold=8000",
                 "-XX:CompileCommand=CompileThresholdScaling,io.netty.*::*,0.25",
                 "-XX:CompileCommand=CompileThresholdScaling,org.etcdgateway.transport.*::*,0.25",
                 "-XX:CompileCommand=CompileThresholdScaling,org.etcdgateway.policy.*::*,0.25");
