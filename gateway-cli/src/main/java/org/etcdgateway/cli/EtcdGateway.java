@@ -35,11 +35,17 @@ public final class EtcdGateway implements Runnable {
      *   <li>No bytecode generation in Guice: its provider methods are called by reflection, which
      *       for the few objects a start makes is quicker than generating classes for them with
      *       ASM (about 35 ms less to the ready line). The gateway uses no method interception.
+     *   <li>An io_uring completion queue of 16,384 entries rather than Netty's 4,096: a fresh
+     *       gateway taking 9,000 connections as fast as a client could open them filled the
+     *       smaller one in 8 of 18 starts, which the kernel survives without losing a completion
+     *       but Netty logs as a warning; with the larger one, in none of 18. It costs 192 KiB
+     *       more per event loop; the idle connection pairs cost the same within noise.
      * </ul>
      */
     static final Map<String, String> LIBRARY_DEFAULTS = Map.of(
             "io.netty.leakDetection.level", "disabled",
             "io.netty.jfr.enabled", "false",
+            "io.netty.iouring.cqSize", "16384",
             "guice_bytecode_gen_option", "DISABLED");
 
     public static void main(String[] args) {

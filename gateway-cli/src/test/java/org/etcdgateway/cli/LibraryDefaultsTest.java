@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 class LibraryDefaultsTest {
 
     @Test
-    void leakDetectionBufferEventsAndGuiceBytecodeAreOffWhenNothingSaysOtherwise() {
+    void theGatewaysLibrarySettingsApplyWhenNothingSaysOtherwise() {
         Properties properties = new Properties();
 
         EtcdGateway.applyLibraryDefaults(properties);
 
         assertThat(properties).containsEntry("io.netty.leakDetection.level", "disabled")
                 .containsEntry("io.netty.jfr.enabled", "false")
+                .containsEntry("io.netty.iouring.cqSize", "16384")
                 .containsEntry("guice_bytecode_gen_option", "DISABLED");
     }
 
