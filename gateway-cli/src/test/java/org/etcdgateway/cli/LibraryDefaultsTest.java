@@ -24,10 +24,12 @@ class LibraryDefaultsTest {
         Properties properties = new Properties();
         properties.setProperty("io.netty.leakDetection.level", "paranoid");
         properties.setProperty("io.netty.jfr.enabled", "true");
+        properties.setProperty("io.netty.iouring.cqSize", "4096");
 
         EtcdGateway.applyLibraryDefaults(properties);
 
         assertThat(properties).containsEntry("io.netty.leakDetection.level", "paranoid")
-                .containsEntry("io.netty.jfr.enabled", "true");
+                .containsEntry("io.netty.jfr.enabled", "true")
+                .containsEntry("io.netty.iouring.cqSize", "4096");
     }
 }
