@@ -175,11 +175,12 @@ public final class Benchmark {
             note(String.format("idle: %d connections instead of %d, to fit the open-files limit of %d", connections,
                     options.idleConnections(), limit));
         }
+        Duration settle = options.quick() ? QUICK_SETTLE : SETTLE;
+        Duration release = options.quick() ? Duration.ZERO : RELEASE;
         try (NginxBackends backends = NginxBackends.start(work, connections + 64)) {
             for (Candidate candidate : List.of(Candidate.OURS_TCP, Candidate.ETCD_GATEWAY, Candidate.HAPROXY)) {
                 try (ProxyProcess proxy = startL4(candidate, backends.addresses(), connections + 64)) {
-                    idle.add(options.quick() ? IdleCase.measure(proxy, connections, QUICK_SETTLE, Duration.ZERO)
-                            : IdleCase.measure(proxy, connections, SETTLE, RELEASE));
+                    idle.add(IdleCase.measure(proxy, connections, settle, release));
                     out.printf("idle %-22s %s%n", candidate.label(), describe(idle.get(idle.size() - 1)));
                 } catch (IllegalStateException e) {
                     // One proxy giving out must not cost the others' figures; the report says so.
@@ -322,7 +323,7 @@ public final class Benchmark {
                 rounds.computeIfAbsent(entry.getKey(), candidate -> new ArrayList<>()).add(figures);
                 out.printf("  round %d %-22s %9.0f req/s  p99 %8.0f us  cpu %6.1f us/req (JIT %3.0f%%)  errors %d%n",
                         round, entry.getKey().label(), figures.requestsPerSecond(), figures.p99Micros(),
-                        figures.proxyCpuMicrosPerRequest(), figures.proxyJitShare() * 100, figures.errors());
+                        figures.proxyCpuMicrosPerRequest(), figures.proxyJitPercent(), figures.errors());
             }
         }
         rounds.forEach((candidate, list) -> results.add(new CaseResult(id, title, candidate, list)));
@@ -343,11 +344,15 @@ public final class Benchmark {
      * for the others. Prints the slices.
      */
     private void warmUntilSteady(Candidate candidate, Target target, Load load) {
-        int quickSlices = candidate.isOurs() ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
-        int fullMinSlices = candidate.isOurs() ? MIN_WARMUP_SLICES : MIN_NATIVE_WARMUP_SLICES;
-        int minSlices = options.quick() ? quickSlices : fullMinSlices;
-        int fullMaxSlices = candidate.isOurs() ? MAX_WARMUP_SLICES : MAX_NATIVE_WARMUP_SLICES;
-        int maxSlices = options.quick() ? quickSlices : fullMaxSlices;
+        boolean jvm = candidate.isOurs();
+        int minSlices;
+        int maxSlices;
+        if (options.quick()) {
+            minSlices = maxSlices = jvm ? QUICK_WARMUP_SLICES : QUICK_NATIVE_WARMUP_SLICES;
+        } else {
+            minSlices = jvm ? MIN_WARMUP_SLICES : MIN_NATIVE_WARMUP_SLICES;
+            maxSlices = jvm ? MAX_WARMUP_SLICES : MAX_NATIVE_WARMUP_SLICES;
+        }
         if (maxSlices == 0) {
             note("no warm-up of " + candidate.label() + " (--quick)");
             return;
@@ -362,11 +367,11 @@ public final class Benchmark {
         for (int slice = 1; slice <= maxSlices && !steady; slice++) {
             Round figures = target.measure(load, options.warmup());
             slices.add(String.format("%.0f (%.1f, %.0f%%)", figures.requestsPerSecond(),
-                    figures.proxyCpuMicrosPerRequest(), figures.proxyJitShare() * 100));
+                    figures.proxyCpuMicrosPerRequest(), figures.proxyJitPercent()));
             steady = slice >= minSlices && previous != null
                     && within(figures.requestsPerSecond(), previous.requestsPerSecond())
                     && within(figures.proxyCpuMicrosPerRequest(), previous.proxyCpuMicrosPerRequest())
-                    && figures.proxyJitShare() * 100 <= JIT_QUIET_PERCENT;
+                    && figures.proxyJitPercent() <= JIT_QUIET_PERCENT;
             previous = figures;
         }
         note(String.format("warm-up of %s, %s s slices until one is within %d%% of the one before in"

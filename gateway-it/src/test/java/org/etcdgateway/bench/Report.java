@@ -154,7 +154,7 @@ final class Report {
         String jit = rows.stream()
                 .filter(row -> row.rounds().stream().anyMatch(round -> round.proxyJitCpuSeconds() > 0))
                 .map(row -> row.candidate().label() + " " + row.rounds().stream()
-                        .map(round -> fixed(round.proxyJitShare() * 100, 0) + "%")
+                        .map(round -> fixed(round.proxyJitPercent(), 0) + "%")
                         .collect(joining(" / ")))
                 .collect(joining("; "));
         return "Per-round req/s (" + number(info.secondsPerRound()) + " s rounds, in run order): " + figures + "\n"
