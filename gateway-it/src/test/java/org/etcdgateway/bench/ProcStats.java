@@ -58,7 +58,7 @@ final class ProcStats {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("process " + pid + " is gone (" + tasks + ")", e);
+            throw gone(tasks, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the threads of process " + pid, e);
         }
@@ -115,9 +115,14 @@ final class ProcStats {
         try {
             return Files.readString(path);
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("process " + path.getName(1) + " is gone (" + path + ")", e);
+            throw gone(path, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
+    }
+
+    /** The error for a {@code /proc/PID/...} path that no longer exists: the process has ended. */
+    private static IllegalStateException gone(Path path, NoSuchFileException cause) {
+        return new IllegalStateException("process " + path.getName(1) + " is gone (" + path + ")", cause);
     }
 }

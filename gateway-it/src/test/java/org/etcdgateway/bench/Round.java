@@ -31,7 +31,10 @@ record Round(long requests, long errors, double seconds, double p50Micros, doubl
 
     /** The percentage of the proxy's CPU time that its JIT compilers took; NaN without a proxy. */
     double proxyJitPercent() {
-        return proxyCpuSeconds > 0 ? proxyJitCpuSeconds * 100 / proxyCpuSeconds : proxyJitCpuSeconds;
+        if (Double.isNaN(proxyCpuSeconds)) {
+            return Double.NaN;
+        }
+        return proxyCpuSeconds > 0 ? proxyJitCpuSeconds * 100 / proxyCpuSeconds : 0;
     }
 
     /** The load generator's CPU use, in cores (1.0 = one core busy the whole run). */
